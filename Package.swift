@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "symstudy",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "symstudy", targets: ["symstudy"]),
+        .library(name: "StudyEngine", targets: ["StudyEngine"]),
+        .library(name: "SymbolicRegression", targets: ["SymbolicRegression"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // GSL through pkg-config: random numbers, distributions, special functions, Levenberg-Marquardt.
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        // Optuna-like study engine; knows nothing of GP.
+        .target(name: "StudyEngine", dependencies: ["CGSL"]),
+        // GP engine; knows nothing of studies.
+        .target(name: "SymbolicRegression", dependencies: ["CGSL"]),
+        .target(name: "Environments"),
+        .target(
+            name: "PolicyLearning",
+            dependencies: ["SymbolicRegression", "Environments", "StudyEngine"]
+        ),
+        .target(name: "StudyService", dependencies: ["StudyEngine"]),
+        .target(name: "Dashboard", dependencies: ["StudyEngine"]),
+        .executableTarget(
+            name: "symstudy",
+            dependencies: [
+                "PolicyLearning", "StudyService", "Dashboard", "StudyEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The study engine's benchmark runner (`swift run -c release symstudy-bench`); not a test.
+        .executableTarget(
+            name: "symstudy-bench",
+            dependencies: [
+                "StudyEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/symstudy-bench"
+        ),
+        .testTarget(
+            name: "StudyEngineTests",
+            dependencies: ["StudyEngine"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "symstudyTests", dependencies: ["symstudy"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

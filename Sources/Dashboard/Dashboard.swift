@@ -1,0 +1,1 @@
+// The Dashboard module is filled by a later issue (see DESIGN.md).

@@ -1,0 +1,1 @@
+// The Environments module is filled by a later issue (see DESIGN.md).

@@ -1,0 +1,1 @@
+// The PolicyLearning module is filled by a later issue (see DESIGN.md).

@@ -1,0 +1,119 @@
+/// The value of a parameter as the objective sees it (Optuna's "external representation").
+public enum ParameterValue: Sendable, Hashable {
+    case double(Double)
+    case int(Int)
+    case string(String)
+    case bool(Bool)
+
+    /// The value as a double, for numeric values (and booleans as 0/1).
+    public var doubleValue: Double? {
+        switch self {
+        case .double(let value): return value
+        case .int(let value): return Double(value)
+        case .bool(let value): return value ? 1 : 0
+        case .string: return nil
+        }
+    }
+
+    /// The value as an integer, for integers and integral doubles.
+    public var intValue: Int? {
+        switch self {
+        case .int(let value): return value
+        case .double(let value) where value.rounded() == value && abs(value) < 9.0e15: return Int(value)
+        default: return nil
+        }
+    }
+
+    /// The string, for string values.
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    /// The boolean, for boolean values.
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    /// The value as JSON (for attributes and exports).
+    public var jsonValue: JSONValue {
+        switch self {
+        case .double(let value): return .double(value)
+        case .int(let value): return .int(value)
+        case .string(let value): return .string(value)
+        case .bool(let value): return .bool(value)
+        }
+    }
+
+    /// The value read from JSON, if JSON holds a scalar.
+    public init?(json: JSONValue) {
+        switch json {
+        case .double(let value): self = .double(value)
+        case .int(let value): self = .int(value)
+        case .string(let value): self = .string(value)
+        case .bool(let value): self = .bool(value)
+        default: return nil
+        }
+    }
+}
+
+extension ParameterValue: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .double(let value): return "\(value)"
+        case .int(let value): return "\(value)"
+        case .string(let value): return value
+        case .bool(let value): return value ? "true" : "false"
+        }
+    }
+}
+
+extension ParameterValue: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral, ExpressibleByStringLiteral,
+    ExpressibleByBooleanLiteral
+{
+    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+}
+
+/// A Swift type that can be a categorical choice: `String`, `Int`, `Double` or `Bool`.
+public protocol CategoricalChoice: Hashable, Sendable {
+    /// The choice as a parameter value.
+    var parameterValue: ParameterValue { get }
+    /// The choice read back from a parameter value, if it has this type.
+    init?(parameterValue: ParameterValue)
+}
+
+extension String: CategoricalChoice {
+    public var parameterValue: ParameterValue { .string(self) }
+    public init?(parameterValue: ParameterValue) {
+        guard case .string(let value) = parameterValue else { return nil }
+        self = value
+    }
+}
+
+extension Int: CategoricalChoice {
+    public var parameterValue: ParameterValue { .int(self) }
+    public init?(parameterValue: ParameterValue) {
+        guard case .int(let value) = parameterValue else { return nil }
+        self = value
+    }
+}
+
+extension Double: CategoricalChoice {
+    public var parameterValue: ParameterValue { .double(self) }
+    public init?(parameterValue: ParameterValue) {
+        guard case .double(let value) = parameterValue else { return nil }
+        self = value
+    }
+}
+
+extension Bool: CategoricalChoice {
+    public var parameterValue: ParameterValue { .bool(self) }
+    public init?(parameterValue: ParameterValue) {
+        guard case .bool(let value) = parameterValue else { return nil }
+        self = value
+    }
+}

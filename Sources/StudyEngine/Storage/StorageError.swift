@@ -1,0 +1,28 @@
+import Foundation
+
+/// Errors every storage reports the same way, whatever it is (memory, SQLite, PostgreSQL, journal, remote).
+public enum StorageError: LocalizedError, Equatable, Sendable {
+    case studyNotFound(String)
+    case duplicatedStudy(String)
+    case trialNotFound(String)
+    /// The trial has finished and can no longer be changed (Optuna's "Trial#N has already finished").
+    case trialFinished(number: Int, state: TrialState)
+    case invalidDirections(String)
+    case invalidValue(String)
+    /// The backing store failed (I/O, database error, lost connection), with what it said.
+    case backend(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .studyNotFound(let what): return "no study \(what) in the storage"
+        case .duplicatedStudy(let name):
+            return "a study named '\(name)' already exists; load it, or pass loadIfExists: true (--load-if-exists)"
+        case .trialNotFound(let what): return "no trial \(what) in the storage"
+        case .trialFinished(let number, let state):
+            return "Trial#\(number) has already finished (\(state)) and can not be updated."
+        case .invalidDirections(let why): return "invalid directions: \(why)"
+        case .invalidValue(let why): return why
+        case .backend(let why): return "storage error: \(why)"
+        }
+    }
+}

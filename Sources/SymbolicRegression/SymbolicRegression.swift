@@ -1,0 +1,1 @@
+// The SymbolicRegression module is filled by a later issue (see DESIGN.md).
