@@ -46,11 +46,7 @@ let package = Package(
             ],
             path: "Benchmarks/symstudy-bench"
         ),
-        .testTarget(
-            name: "StudyEngineTests",
-            dependencies: ["StudyEngine"],
-            resources: [.copy("Fixtures")]
-        ),
+        .testTarget(name: "StudyEngineTests", dependencies: ["StudyEngine"]),
         .testTarget(name: "symstudyTests", dependencies: ["symstudy"]),
     ],
     swiftLanguageModes: [.v6]
