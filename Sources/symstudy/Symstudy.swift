@@ -5,6 +5,7 @@ struct Symstudy: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "symstudy",
         abstract: "Find small, readable symbolic policies and formulas: studies of genetic-programming runs.",
-        version: "0.1.0"
+        version: "0.1.0",
+        subcommands: [DemoCommand.self]
     )
 }

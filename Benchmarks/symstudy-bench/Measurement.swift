@@ -1,0 +1,60 @@
+import Foundation
+
+/// Process CPU time and wall time, read together.
+struct Clock {
+    /// CPU seconds used by this process so far (every thread), as Python's `time.process_time`.
+    static func processCPU() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+    }
+
+    /// Monotonic wall seconds.
+    static func wall() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+    }
+
+    /// The 1, 5 and 15 minute load averages.
+    static func loadAverage() -> [Double] {
+        var loads = [Double](repeating: 0, count: 3)
+        _ = getloadavg(&loads, 3)
+        return loads
+    }
+}
+
+enum Statistics {
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid])
+    }
+
+    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+}
+
+/// Writes a JSON document (from `JSONSerialization`-compatible values) to `path`, creating folders.
+func writeJSON(_ object: Any, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    try data.write(to: url)
+    FileHandle.standardError.write("wrote \(path)\n".data(using: .utf8)!)
+}
+
+/// Facts about the machine and the run, as the Optuna harnesses record them.
+func environmentInfo() -> [String: Any] {
+    var cpuModel = "unknown"
+    if let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+       let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }) {
+        cpuModel = line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? cpuModel
+    }
+    return [
+        "tool": "symstudy-bench",
+        "cpu_model": cpuModel,
+        "cpu_count": ProcessInfo.processInfo.activeProcessorCount,
+        "timestamp": ISO8601DateFormatter().string(from: Date()),
+    ]
+}
