@@ -100,7 +100,8 @@ public final class NSGAIISampler: Sampler {
     // MARK: Sampler
 
     public func beforeTrial(study: Study, trial: FrozenTrial) throws {
-        _ = try generation(of: trial, study: study)
+        // The trial handed in was just read from storage: no need to read it again.
+        if trial.systemAttributes[Self.generationKey] == nil { _ = try assignGeneration(to: trial, study: study) }
     }
 
     public func inferRelativeSearchSpace(study: Study, trial: FrozenTrial) throws -> [String: ParameterDistribution] {
@@ -130,6 +131,11 @@ public final class NSGAIISampler: Sampler {
         if let recorded = try study.storage.trial(id: trial.id).systemAttributes[Self.generationKey]?.intValue {
             return recorded
         }
+        return try assignGeneration(to: trial, study: study)
+    }
+
+    /// Computes and records the generation of a trial that has none.
+    private func assignGeneration(to trial: FrozenTrial, study: Study) throws -> Int {
         var latest = 0, latestCount = 0
         for complete in try study.trials(states: [.complete]) {
             let generation = complete.systemAttributes[Self.generationKey]?.intValue ?? -1
