@@ -7,15 +7,23 @@ Each study is built from fixed trials (`study.add_trial(optuna.trial.create_tria
 sampler randomness is involved; the parameter values come from a seeded NumPy generator and are
 written to the JSON exactly (Python's float repr round-trips). For every study the script records
 `optuna.importance.get_param_importances` for a few evaluator settings, normalised and not, as
-ordered `[name, importance]` pairs. The Swift tests rebuild the same studies in `InMemoryStorage`.
+ordered `[name, importance]` pairs (the order of tied values is Optuna's arbitrary one: the tests do not
+check it). The Swift tests rebuild the same studies in `InMemoryStorage`.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
+import sys
 import warnings
+
+# PED-ANOVA lists parameters in Python `set` order, so tied importances (zeros) come out in an order that
+# depends on string hashing: fix the hash seed so that the JSON is reproducible byte for byte.
+if os.environ.get("PYTHONHASHSEED") != "0":
+    os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
 
 import numpy as np
 import optuna
