@@ -172,4 +172,30 @@ struct PrunerFixtureTests {
         }
         #expect(CRC32.checksum("123456789") == 0xCBF4_3926)
     }
+
+    @Test("argument errors carry Optuna's messages")
+    func validationMessages() {
+        for case_ in Self.fixture.objectValue!["validation"]!.arrayValue! {
+            let config = case_.objectValue!["pruner"]!.objectValue!
+            let message = case_.objectValue!["message"]!.stringValue!
+            do {
+                _ = try Self.makePruner(config)
+                Issue.record("accepted \(JSONValue.object(config).jsonText); Optuna says: \(message)")
+            } catch {
+                #expect(error.localizedDescription == message)
+            }
+        }
+    }
+
+    @Test("Wilcoxon signed-rank p-values equal scipy's (exact, permutation and normal branches)")
+    func wilcoxonPValues() {
+        for case_ in Self.fixture.objectValue!["wilcoxon_pvalues"]!.arrayValue! {
+            let fields = case_.objectValue!
+            let d = fields["d"]!.arrayValue!.map { $0.doubleValue! }
+            let alternative: WilcoxonSignedRankTest.Alternative = fields["alternative"]!.stringValue == "less" ? .less : .greater
+            let expected = fields["p"]!.doubleValue!
+            let p = WilcoxonSignedRankTest.pValue(d, alternative: alternative)
+            #expect(abs(p - expected) <= 1e-12 * max(1, abs(expected)), "n=\(d.count) \(alternative): \(p) vs scipy \(expected)")
+        }
+    }
 }

@@ -304,8 +304,59 @@ def scenarios():
     return out
 
 
+def validation_messages():
+    """Optuna's messages for arguments its pruners reject when they are built."""
+    cases = [
+        percentile(101.0), percentile(-0.5), median(n_startup_trials=-1), median(n_warmup_steps=-2),
+        median(interval_steps=0), median(n_min_trials=0), percentile(50.0, n_min_trials=0),
+        sha(min_resource=0), sha(reduction_factor=1), sha(min_early_stopping_rate=-1),
+        sha(min_resource=2, bootstrap_count=-1), sha(bootstrap_count=2), hyperband(bootstrap_count=1),
+        {"type": "threshold", "lower": None, "upper": None, "n_warmup_steps": 0, "interval_steps": 1},
+        {"type": "threshold", "lower": 2.0, "upper": 1.0, "n_warmup_steps": 0, "interval_steps": 1},
+        {"type": "threshold", "lower": 0.0, "upper": None, "n_warmup_steps": -1, "interval_steps": 1},
+        {"type": "threshold", "lower": 0.0, "upper": None, "n_warmup_steps": 0, "interval_steps": 0},
+        {"type": "patient", "wrapped": None, "patience": -1, "min_delta": 0.0},
+        {"type": "patient", "wrapped": None, "patience": 1, "min_delta": -0.5},
+        {"type": "wilcoxon", "p_threshold": 1.5, "n_startup_steps": 2},
+        {"type": "wilcoxon", "p_threshold": 0.1, "n_startup_steps": -1},
+    ]
+    out = []
+    for cfg in cases:
+        try:
+            make_pruner(cfg)
+        except (ValueError, TypeError) as error:
+            out.append({"pruner": cfg, "message": str(error)})
+        else:
+            raise AssertionError(f"Optuna accepted {cfg}")
+    return out
+
+
+def wilcoxon_pvalues():
+    """scipy's p-values in the mode WilcoxonPruner uses, over the three ways scipy computes them."""
+    import numpy as np
+    import scipy.stats as ss
+
+    rng = random.Random(7)
+    out = []
+    for n in [2, 3, 5, 8, 13, 14, 20, 35, 50, 51, 80]:
+        for kind in ["continuous", "ties", "zeros"]:
+            if kind == "continuous":
+                d = [rng.gauss(0.3, 1.0) for _ in range(n)]
+            elif kind == "ties":
+                d = [float(round(rng.gauss(0.3, 1.0), 0)) or 1.0 for _ in range(n)]
+            else:
+                d = [float(round(rng.gauss(0.2, 1.0), 1)) for _ in range(n)]
+                d[0] = 0.0
+            for alternative in ["greater", "less"]:
+                p = float(ss.wilcoxon(np.array(d), alternative=alternative, zero_method="zsplit").pvalue)
+                out.append({"d": d, "alternative": alternative, "p": p})
+    return out
+
+
 def main():
     data = {
+        "validation": validation_messages(),
+        "wilcoxon_pvalues": wilcoxon_pvalues(),
         "optuna_version": optuna.__version__,
         "crc32": {s: binascii.crc32(s.encode()) for s in ["", "a", "123456789", "pruner-fixture-x_0",
                                                           "study_12345", "日本語_7"]},
