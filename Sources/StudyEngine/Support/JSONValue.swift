@@ -68,6 +68,8 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     }
 }
 
+/// Through Foundation's coders: note that `JSONEncoder` writes an integral double as an integer (`2.0` as
+/// `2`), which decodes as `.int`; `jsonText` and `parse` keep the difference, as Python does.
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
