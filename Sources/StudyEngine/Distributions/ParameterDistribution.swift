@@ -102,116 +102,119 @@ extension ParameterDistribution: CustomStringConvertible {
     }
 }
 
-// MARK: - Optuna's distribution JSON
+// MARK: - Compatibility across trials
 
 extension ParameterDistribution {
-    /// The distribution as Optuna writes it in `trial_params.distribution_json`,
-    /// e.g. `{"name": "FloatDistribution", "attributes": {"step": null, "low": 0.0, "high": 1.0, "log": false}}`.
-    public var optunaJSON: String {
-        switch self {
-        case .float(let d):
-            let step = d.step.map(pythonFloatRepr) ?? "null"
-            return "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": \(step), \"low\": \(pythonFloatRepr(d.low)), \"high\": \(pythonFloatRepr(d.high)), \"log\": \(d.log)}}"
-        case .int(let d):
-            return "{\"name\": \"IntDistribution\", \"attributes\": {\"log\": \(d.log), \"step\": \(d.step), \"low\": \(d.low), \"high\": \(d.high)}}"
-        case .categorical(let d):
-            let choices = d.choices.map { choice -> String in
-                switch choice {
-                case .double(let value): return pythonFloatRepr(value)
-                case .int(let value): return "\(value)"
-                case .bool(let value): return value ? "true" : "false"
-                case .string(let value):
-                    var out = ""
-                    JSONValue.writeString(value, to: &out)
-                    return out
-                }
-            }
-            return "{\"name\": \"CategoricalDistribution\", \"attributes\": {\"choices\": [\(choices.joined(separator: ", "))]}}"
+    /// Optuna's `check_distribution_compatibility`: a parameter keeps its kind, its log setting and
+    /// (for a categorical one) its choices across the trials of a study; bounds and steps may change.
+    /// `self` is the distribution recorded earlier, `new` the one now used for the parameter `name`.
+    public func checkCompatibility(with new: ParameterDistribution, name: String) throws(DistributionError) {
+        func incompatible(_ reason: String) -> DistributionError {
+            .incompatibleWithStudy(name: name, existing: description, requested: new.description, reason: reason)
         }
-    }
-
-    /// Reads Optuna's distribution JSON, including the pre-3.0 names (`UniformDistribution`,
-    /// `LogUniformDistribution`, `DiscreteUniformDistribution`, `IntUniformDistribution`, `IntLogUniformDistribution`).
-    public init(optunaJSON text: String) throws {
-        let json = try JSONValue.parse(text)
-        guard let object = json.objectValue, let name = object["name"]?.stringValue,
-            let attributes = object["attributes"]?.objectValue
-        else { throw DistributionError.unknownDistributionJSON(text) }
-        func number(_ key: String) throws -> Double {
-            guard let value = attributes[key]?.doubleValue else { throw DistributionError.unknownDistributionJSON(text) }
-            return value
-        }
-        func integer(_ key: String) throws -> Int {
-            guard let value = attributes[key]?.intValue else { throw DistributionError.unknownDistributionJSON(text) }
-            return value
-        }
-        switch name {
-        case "FloatDistribution":
-            let step = attributes["step"].flatMap(\.doubleValue)
-            self = .float(try FloatDistribution(low: try number("low"), high: try number("high"),
-                                                log: attributes["log"]?.boolValue ?? false, step: step))
-        case "UniformDistribution":
-            self = .float(try FloatDistribution(low: try number("low"), high: try number("high")))
-        case "LogUniformDistribution":
-            self = .float(try FloatDistribution(low: try number("low"), high: try number("high"), log: true))
-        case "DiscreteUniformDistribution":
-            self = .float(try FloatDistribution(low: try number("low"), high: try number("high"), step: try number("q")))
-        case "IntDistribution":
-            self = .int(try IntDistribution(low: try integer("low"), high: try integer("high"),
-                                            log: attributes["log"]?.boolValue ?? false,
-                                            step: attributes["step"]?.intValue ?? 1))
-        case "IntUniformDistribution":
-            self = .int(try IntDistribution(low: try integer("low"), high: try integer("high"),
-                                            step: attributes["step"]?.intValue ?? 1))
-        case "IntLogUniformDistribution":
-            self = .int(try IntDistribution(low: try integer("low"), high: try integer("high"), log: true))
-        case "CategoricalDistribution":
-            guard let choices = attributes["choices"]?.arrayValue else { throw DistributionError.unknownDistributionJSON(text) }
-            self = .categorical(try CategoricalDistribution(choices: try choices.map { choice in
-                guard let value = ParameterValue(json: choice) else { throw DistributionError.unknownDistributionJSON(text) }
-                return value
-            }))
+        switch (self, new) {
+        case (.float(let old), .float(let current)):
+            if old.log != current.log { throw incompatible("Cannot set different log configuration to the same parameter name.") }
+        case (.int(let old), .int(let current)):
+            if old.log != current.log { throw incompatible("Cannot set different log configuration to the same parameter name.") }
+        case (.categorical(let old), .categorical(let current)):
+            if old != current { throw incompatible("CategoricalDistribution does not support dynamic value space.") }
         default:
-            throw DistributionError.unknownDistributionJSON(text)
+            throw incompatible("Cannot set different distribution kind to the same parameter name.")
         }
     }
 }
 
-/// A double written as Python's `repr` writes it (`1e-05`, `100.0`, `1e+16`), so that JSON we
-/// write matches Optuna's byte for byte.
-public func pythonFloatRepr(_ value: Double) -> String {
-    if value.isNaN { return "NaN" }
-    if value.isInfinite { return value > 0 ? "Infinity" : "-Infinity" }
-    if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
-    let swift = "\(value)"
-    // Split Swift's shortest round-trip digits into sign, digits and decimal exponent.
-    var text = Substring(swift)
-    var sign = ""
-    if text.hasPrefix("-") { sign = "-"; text = text.dropFirst() }
-    var exponent = 0
-    if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-        exponent = Int(text[text.index(after: e)...])!
-        text = text[..<e]
+// MARK: - Optuna's distribution JSON
+
+extension ParameterDistribution {
+    /// The distribution as Optuna's `distribution_to_json` writes it (in `trial_params.distribution_json`),
+    /// byte for byte, e.g.
+    /// `{"name": "FloatDistribution", "attributes": {"step": null, "low": 0.0, "high": 1.0, "log": false}}`.
+    public var optunaJSON: String {
+        switch self {
+        case .float(let d):
+            let step = d.step.map(pythonJSONFloat) ?? "null"
+            return "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": \(step), \"low\": \(pythonJSONFloat(d.low)), \"high\": \(pythonJSONFloat(d.high)), \"log\": \(d.log)}}"
+        case .int(let d):
+            return "{\"name\": \"IntDistribution\", \"attributes\": {\"log\": \(d.log), \"step\": \(d.step), \"low\": \(d.low), \"high\": \(d.high)}}"
+        case .categorical(let d):
+            let choices = d.choices.map(\.jsonValue.jsonText)
+            return "{\"name\": \"CategoricalDistribution\", \"attributes\": {\"choices\": [\(choices.joined(separator: ", "))]}}"
+        }
     }
-    var digits = text.replacingOccurrences(of: ".", with: "")
-    let pointPosition = (text.firstIndex(of: ".").map { text.distance(from: text.startIndex, to: $0) } ?? text.count) + exponent
-    // Normalise: strip leading zeros (moving the point) and trailing zeros.
-    var point = pointPosition
-    while digits.count > 1, digits.hasPrefix("0") { digits.removeFirst(); point -= 1 }
-    while digits.count > 1, digits.hasSuffix("0") { digits.removeLast() }
-    let decimalExponent = point - 1
-    if decimalExponent < -4 || decimalExponent >= 16 {
-        var mantissa = String(digits.prefix(1))
-        if digits.count > 1 { mantissa += "." + digits.dropFirst() }
-        let exponentText = decimalExponent < 0 ? String(format: "-%02d", -decimalExponent) : String(format: "+%02d", decimalExponent)
-        return sign + mantissa + "e" + exponentText
+
+    /// Reads a distribution as Optuna's `json_to_distribution` does: the current names, the pre-3.0 ones
+    /// (`UniformDistribution`, `LogUniformDistribution`, `DiscreteUniformDistribution`,
+    /// `IntUniformDistribution`, `IntLogUniformDistribution`) and the abbreviated form
+    /// (`{"type": "float", "low": 0, "high": 1}`). As in Optuna, a `high` off the step grid is lowered
+    /// to it and repeated choices are kept. Throws `DistributionError` (or `JSONParseError`).
+    public init(optunaJSON text: String) throws {
+        let json = try JSONValue.parse(text)
+        guard let object = json.objectValue else { throw DistributionError.unknownDistributionJSON(text) }
+        let attributes: [String: JSONValue]
+        let kind: String
+        if let name = object["name"]?.stringValue {
+            guard let given = object["attributes"]?.objectValue else { throw DistributionError.unknownDistributionJSON(text) }
+            attributes = given
+            kind = name
+        } else if let type = object["type"]?.stringValue {
+            attributes = object
+            switch type {
+            case "float": kind = "FloatDistribution"
+            case "int": kind = "IntDistribution"
+            case "categorical": kind = "CategoricalDistribution"
+            default: throw DistributionError.unknownDistributionJSON(text)
+            }
+        } else {
+            throw DistributionError.unknownDistributionJSON(text)
+        }
+        func number(_ key: String) throws -> Double {
+            guard let value = attributes[key]?.doubleValue else { throw DistributionError.unknownDistributionJSON(text) }
+            return value
+        }
+        func optionalNumber(_ key: String) throws -> Double? {
+            guard let value = attributes[key], value != .null else { return nil }
+            return try number(key)
+        }
+        func integer(_ key: String, default fallback: Int? = nil) throws -> Int {
+            guard let value = attributes[key], value != .null else {
+                guard let fallback else { throw DistributionError.unknownDistributionJSON(text) }
+                return fallback
+            }
+            guard let int = value.intValue else { throw DistributionError.unknownDistributionJSON(text) }
+            return int
+        }
+        func flag(_ key: String) throws -> Bool {
+            guard let value = attributes[key], value != .null else { return false }
+            guard let bool = value.boolValue else { throw DistributionError.unknownDistributionJSON(text) }
+            return bool
+        }
+        func float(log: Bool, step: Double?) throws -> ParameterDistribution {
+            .float(try FloatDistribution(low: try number("low"), high: try number("high"), log: log, step: step,
+                                         name: nil, adjustingHigh: true))
+        }
+        func int(log: Bool) throws -> ParameterDistribution {
+            .int(try IntDistribution(low: try integer("low"), high: try integer("high"), log: log,
+                                     step: try integer("step", default: 1), name: nil, adjustingHigh: true))
+        }
+        switch kind {
+        case "FloatDistribution": self = try float(log: try flag("log"), step: try optionalNumber("step"))
+        case "UniformDistribution": self = try float(log: false, step: nil)
+        case "LogUniformDistribution": self = try float(log: true, step: nil)
+        case "DiscreteUniformDistribution": self = try float(log: false, step: try number("q"))
+        case "IntDistribution": self = try int(log: try flag("log"))
+        case "IntUniformDistribution": self = try int(log: false)
+        case "IntLogUniformDistribution": self = try int(log: true)
+        case "CategoricalDistribution":
+            guard let choices = attributes["choices"]?.arrayValue else { throw DistributionError.unknownDistributionJSON(text) }
+            let values = try choices.map { choice in
+                guard let value = ParameterValue(json: choice) else { throw DistributionError.unknownDistributionJSON(text) }
+                return value
+            }
+            self = .categorical(try CategoricalDistribution(choices: values, name: nil, allowingRepeats: true))
+        default:
+            throw DistributionError.unknownDistributionJSON(text)
+        }
     }
-    if point <= 0 {
-        return sign + "0." + String(repeating: "0", count: -point) + digits
-    }
-    if point >= digits.count {
-        return sign + digits + String(repeating: "0", count: point - digits.count) + ".0"
-    }
-    let splitIndex = digits.index(digits.startIndex, offsetBy: point)
-    return sign + digits[..<splitIndex] + "." + digits[splitIndex...]
 }

@@ -58,10 +58,55 @@ public enum ParameterValue: Sendable, Hashable {
     }
 }
 
+extension ParameterValue {
+    /// Equal values of the same case; NaN equals NaN, as Optuna compares categorical choices.
+    public static func == (lhs: ParameterValue, rhs: ParameterValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.double(let a), .double(let b)): return a == b || (a.isNaN && b.isNaN)
+        case (.int(let a), .int(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.bool(let a), .bool(let b)): return a == b
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .double(let value):
+            hasher.combine(0)
+            if value.isNaN { hasher.combine(Double.nan.bitPattern) } else { hasher.combine(value) }
+        case .int(let value): hasher.combine(1); hasher.combine(value)
+        case .string(let value): hasher.combine(2); hasher.combine(value)
+        case .bool(let value): hasher.combine(3); hasher.combine(value)
+        }
+    }
+
+    /// True when both values are numbers (integers or doubles, not booleans) of equal value, or both NaN.
+    func isNumericallyEqual(to other: ParameterValue) -> Bool {
+        switch (self, other) {
+        case (.int, .int), (.int, .double), (.double, .int), (.double, .double):
+            let a = doubleValue!, b = other.doubleValue!
+            return a == b || (a.isNaN && b.isNaN)
+        default: return false
+        }
+    }
+
+    /// The value as Python's `repr` writes it (`'adam'`, `1`, `0.001`, `True`), for messages in Optuna's words.
+    public var pythonRepr: String {
+        switch self {
+        case .double(let value): return pythonFloatRepr(value)
+        case .int(let value): return "\(value)"
+        case .string(let value): return "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        case .bool(let value): return value ? "True" : "False"
+        }
+    }
+}
+
 extension ParameterValue: CustomStringConvertible {
+    /// Doubles as Python writes them (`1e-05`, `100.0`), strings as they are.
     public var description: String {
         switch self {
-        case .double(let value): return "\(value)"
+        case .double(let value): return pythonFloatRepr(value)
         case .int(let value): return "\(value)"
         case .string(let value): return value
         case .bool(let value): return value ? "true" : "false"

@@ -11,7 +11,17 @@ public final class InMemoryStorage: StudyStorage {
         var systemAttributes: [String: JSONValue] = [:]
         /// Indexed by trial number.
         var trials: [FrozenTrial] = []
-        var datetimeStart = Date()
+        /// The first distribution recorded for each parameter name, against which later ones are checked.
+        var paramDistributions: [String: ParameterDistribution] = [:]
+
+        /// Optuna's `check_distribution_compatibility` against earlier trials, then records `distribution`.
+        mutating func checkAndRecord(_ name: String, _ distribution: ParameterDistribution) throws {
+            if let earlier = paramDistributions[name] {
+                try earlier.checkCompatibility(with: distribution, name: name)
+            } else {
+                paramDistributions[name] = distribution
+            }
+        }
     }
 
     private struct State {
@@ -97,6 +107,18 @@ public final class InMemoryStorage: StudyStorage {
     public func createTrial(studyID: Int, template: FrozenTrial?) throws -> CreatedTrial {
         try state.withLock { state in
             guard state.studies[studyID] != nil else { throw StorageError.studyNotFound("with id \(studyID)") }
+            if let template {
+                // Check every parameter before recording any, so that a rejected template changes nothing.
+                var distributions = state.studies[studyID]!.paramDistributions
+                for name in template.distributions.keys.sorted() {
+                    if let earlier = distributions[name] {
+                        try earlier.checkCompatibility(with: template.distributions[name]!, name: name)
+                    } else {
+                        distributions[name] = template.distributions[name]!
+                    }
+                }
+                state.studies[studyID]!.paramDistributions = distributions
+            }
             let id = state.nextTrialID
             state.nextTrialID += 1
             let number = state.studies[studyID]!.trials.count
@@ -116,6 +138,21 @@ public final class InMemoryStorage: StudyStorage {
         }
     }
 
+    /// Runs `body` on the trial with this id, and the record of its study, while holding the lock.
+    private func withTrialAndStudy<Result>(_ id: Int, _ body: (inout FrozenTrial, inout StudyRecord) throws -> Result) throws -> Result {
+        try state.withLock { state in
+            guard let location = state.trialLocations[id] else { throw StorageError.trialNotFound("with id \(id)") }
+            var study = state.studies[location.study]!
+            state.studies[location.study] = nil  // keeps the record uniquely referenced while it changes
+            defer { state.studies[location.study] = study }
+            var trial = study.trials[location.number]
+            guard !trial.state.isFinished else { throw StorageError.trialFinished(number: trial.number, state: trial.state) }
+            let result = try body(&trial, &study)
+            study.trials[location.number] = trial
+            return result
+        }
+    }
+
     /// Runs `body` on the trial with this id while holding the lock.
     private func withTrial<Result>(_ id: Int, _ body: (inout FrozenTrial) throws -> Result) throws -> Result {
         try state.withLock { state in
@@ -132,13 +169,14 @@ public final class InMemoryStorage: StudyStorage {
     }
 
     public func setTrialParameter(trialID: Int, name: String, internalValue: Double, distribution: ParameterDistribution) throws {
-        try withUnfinishedTrial(trialID) { trial in
+        try withTrialAndStudy(trialID) { trial, study in
             if let existing = trial.distributions[name], existing != distribution {
                 throw DistributionError.incompatible(name: name, existing: existing.description, requested: distribution.description)
             }
             guard distribution.contains(internalValue: internalValue) else {
-                throw DistributionError.valueOutOfDomain(name: name, value: "\(internalValue)", distribution: distribution.description)
+                throw DistributionError.valueOutOfDomain(name: name, value: pythonFloatRepr(internalValue), distribution: distribution.description)
             }
+            try study.checkAndRecord(name, distribution)  // throws before it changes anything
             trial.distributions[name] = distribution
             trial.params[name] = distribution.externalValue(of: internalValue)
         }

@@ -64,7 +64,11 @@ public protocol StudyStorage: AnyObject, Sendable {
     /// as a copy of it (state, params, values, attributes); without one it starts RUNNING with the
     /// current time as its start.
     func createTrial(studyID: Int, template: FrozenTrial?) throws -> CreatedTrial
-    /// Records a parameter value (internal representation) of an unfinished trial.
+    /// Records a parameter value (internal representation) of an unfinished trial. Throws
+    /// `DistributionError` when the value lies outside `distribution`, when the trial already has the
+    /// parameter with another distribution, or when earlier trials of the study used it with another kind,
+    /// log setting or choices (Optuna's `check_distribution_compatibility`); templates of `createTrial`
+    /// obey the same study-wide rule.
     func setTrialParameter(trialID: Int, name: String, internalValue: Double, distribution: ParameterDistribution) throws
     /// Sets a trial's state and values. Returns false, changing nothing, when `state` is RUNNING and
     /// the trial is no longer WAITING: that is how one worker claims an enqueued trial against others.

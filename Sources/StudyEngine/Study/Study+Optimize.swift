@@ -107,12 +107,21 @@ extension Study {
             state = .fail
             objectiveError = error
             try? storage.setTrialSystemAttribute(trialID: trial.id, key: "fail_reason",
-                                                 value: .string("\(type(of: error)): \(error.localizedDescription)"))
+                                                 value: .string(Self.failReason(error)))
         }
         heartbeat?.stop()
         let frozen = try tell(trial, values: values, state: state)
         if let objectiveError, !catching.catches(objectiveError) { throw objectiveError }
         return frozen
+    }
+}
+
+extension Study {
+    /// The error's type and what it says: its `errorDescription` when it has one, else its value
+    /// (`ObjectiveFailure(code: 3)`; Foundation's generic "The operation could not be completed" says nothing).
+    static func failReason(_ error: any Error) -> String {
+        let detail = (error as? any LocalizedError)?.errorDescription ?? String(describing: error)
+        return "\(type(of: error)): \(detail)"
     }
 }
 

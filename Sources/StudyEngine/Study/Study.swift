@@ -202,17 +202,19 @@ public final class Study: @unchecked Sendable {
         var values = values
         switch state {
         case .complete?:
-            guard let given = values else { throw StudyError.invalidArgument("a COMPLETE trial needs values") }
+            guard let given = values else {
+                throw StudyError.invalidArgument("No values were told. Values are required when state is TrialState.COMPLETE.")
+            }
             if let problem = valuesProblem(given) { throw problem }
         case .pruned?:
-            guard values == nil else { throw StudyError.invalidArgument("a PRUNED trial takes no values") }
+            guard values == nil else { throw StudyError.invalidArgument(Self.valuesWithFinishedState) }
             if let last = frozen.lastStep, let value = frozen.intermediateValues[last], !value.isNaN, !isMultiObjective {
                 values = [value]
             }
         case .fail?:
-            guard values == nil else { throw StudyError.invalidArgument("a FAIL trial takes no values") }
+            guard values == nil else { throw StudyError.invalidArgument(Self.valuesWithFinishedState) }
         case .running?, .waiting?:
-            throw StudyError.invalidArgument("a trial can only be told COMPLETE, PRUNED or FAIL, not \(state!)")
+            throw StudyError.invalidArgument("Cannot tell with state \(state!): tell COMPLETE, PRUNED or FAIL.")
         case nil:
             if let given = values, valuesProblem(given) == nil {
                 state = .complete
@@ -234,11 +236,15 @@ public final class Study: @unchecked Sendable {
         return try storage.trial(id: trialID)
     }
 
+    private static let valuesWithFinishedState =
+        "Values were told. Values cannot be specified when state is TrialState.PRUNED or TrialState.FAIL."
+
+    /// What is wrong with told values, checked in Optuna's order: NaN first, then the count.
     private func valuesProblem(_ values: [Double]) -> StudyError? {
+        if let bad = values.first(where: \.isNaN) { return .notAFiniteNumber(value: pythonFloatRepr(bad)) }
         guard values.count == directions.count else {
             return .wrongNumberOfValues(given: values.count, objectives: directions.count)
         }
-        if let bad = values.first(where: \.isNaN) { return .notAFiniteNumber(value: "\(bad)") }
         return nil
     }
 
@@ -257,10 +263,12 @@ public final class Study: @unchecked Sendable {
                 } else {
                     existing = trial.params
                 }
+                // Optuna's rule: the same parameter names, and equal values (NaN equals NaN). Unlike
+                // Optuna, an integer and a double of equal value count as equal.
+                guard Set(existing.keys) == Set(params.keys) else { continue }
                 let matches = params.allSatisfy { key, value in
-                    guard let other = existing[key] else { return false }
-                    return other == value || (other.doubleValue != nil && other.doubleValue == value.doubleValue
-                        && other.stringValue == nil && value.stringValue == nil)
+                    let other = existing[key]!
+                    return other == value || other.isNumericallyEqual(to: value)
                 }
                 if matches { return }
             }

@@ -68,6 +68,8 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     }
 }
 
+/// Through Foundation's coders: note that `JSONEncoder` writes an integral double as an integer (`2.0` as
+/// `2`), which decodes as `.int`; `jsonText` and `parse` keep the difference, as Python does.
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -125,14 +127,7 @@ extension JSONValue {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
         case .int(let value): out += String(value)
-        case .double(let value):
-            if value.isNaN {
-                out += "NaN"
-            } else if value.isInfinite {
-                out += value > 0 ? "Infinity" : "-Infinity"
-            } else {
-                out += pythonFloatRepr(value)
-            }
+        case .double(let value): out += pythonJSONFloat(value)
         case .string(let value): JSONValue.writeString(value, to: &out)
         case .array(let values):
             out += "["
@@ -153,20 +148,34 @@ extension JSONValue {
         }
     }
 
+    /// A JSON string as Python's `json.dumps` writes it (`ensure_ascii`): `\"`, `\\`, `\b`, `\f`, `\n`,
+    /// `\r`, `\t`, and `\uXXXX` (lowercase hex, surrogate pairs above U+FFFF) for every other character
+    /// outside printable ASCII.
     static func writeString(_ value: String, to out: inout String) {
         out += "\""
+        func hex4(_ code: UInt32) {
+            let digits = String(code, radix: 16)
+            out += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
+                let code = scalar.value
+                if code >= 0x20, code <= 0x7E {
                     out.unicodeScalars.append(scalar)
+                } else if code < 0x10000 {
+                    hex4(code)
+                } else {
+                    let offset = code - 0x10000
+                    hex4(0xD800 + (offset >> 10))
+                    hex4(0xDC00 + (offset & 0x3FF))
                 }
             }
         }
@@ -175,7 +184,7 @@ extension JSONValue {
 }
 
 /// Errors of `JSONValue.parse`, with the byte offset where the text stopped being JSON.
-public struct JSONParseError: LocalizedError, Equatable {
+public struct JSONParseError: LocalizedError, Equatable, Sendable {
     /// Byte offset into the text.
     public let offset: Int
     /// What was expected there.
@@ -186,6 +195,9 @@ public struct JSONParseError: LocalizedError, Equatable {
 private struct JSONTextParser {
     let bytes: [UInt8]
     var index = 0
+    var depth = 0
+    /// Deeper nesting is rejected rather than risking the stack.
+    static let maximumDepth = 512
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -224,7 +236,16 @@ private struct JSONTextParser {
         throw JSONParseError(offset: index, reason: "expected a value")
     }
 
+    mutating func enter() throws {
+        depth += 1
+        if depth > Self.maximumDepth {
+            throw JSONParseError(offset: index, reason: "nesting deeper than \(Self.maximumDepth) levels")
+        }
+    }
+
     mutating func parseObject() throws -> JSONValue {
+        try enter()
+        defer { depth -= 1 }
         index += 1
         var members: [String: JSONValue] = [:]
         skipWhitespace()
@@ -250,6 +271,8 @@ private struct JSONTextParser {
     }
 
     mutating func parseArray() throws -> JSONValue {
+        try enter()
+        defer { depth -= 1 }
         index += 1
         var values: [JSONValue] = []
         skipWhitespace()
@@ -278,6 +301,9 @@ private struct JSONTextParser {
                 flush()
                 return String(scalars)
             }
+            if byte < 0x20 {
+                throw JSONParseError(offset: index, reason: "control character 0x\(String(byte, radix: 16)) in a string (escape it)")
+            }
             if byte == UInt8(ascii: "\\") {
                 flush()
                 index += 1
@@ -294,13 +320,20 @@ private struct JSONTextParser {
                 case UInt8(ascii: "r"): scalars.append("\r")
                 case UInt8(ascii: "t"): scalars.append("\t")
                 case UInt8(ascii: "u"):
-                    var code = try parseHex4()
-                    if (0xD800..<0xDC00).contains(code), consume("\\u") {
-                        let low = try parseHex4()
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    let code = try parseHex4()
+                    if (0xD800..<0xDC00).contains(code) {
+                        // A high surrogate combines with a following low one; alone it is unrepresentable.
+                        let save = index
+                        if consume("\\u"), let low = try? parseHex4(), (0xDC00..<0xE000).contains(low) {
+                            scalars.append(Unicode.Scalar(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))!)
+                        } else {
+                            index = save
+                            scalars.append("\u{FFFD}")
+                        }
+                    } else {
+                        scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
                     }
-                    scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
-                default: throw JSONParseError(offset: index - 1, reason: "unknown escape")
+                default: throw JSONParseError(offset: index - 2, reason: "unknown escape '\\\(Character(Unicode.Scalar(escape)))'")
                 }
                 continue
             }
@@ -311,35 +344,52 @@ private struct JSONTextParser {
     }
 
     mutating func parseHex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
-        else { throw JSONParseError(offset: index, reason: "expected four hex digits") }
+        guard index + 4 <= bytes.count else { throw JSONParseError(offset: index, reason: "expected four hex digits") }
+        var code: UInt32 = 0
+        for offset in 0..<4 {
+            let byte = bytes[index + offset]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw JSONParseError(offset: index + offset, reason: "expected four hex digits")
+            }
+            code = code << 4 | UInt32(digit)
+        }
         index += 4
         return code
     }
 
+    /// A number by JSON's grammar (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`), or `-Infinity`.
+    /// Integers that fit in `Int` stay integers, as Python keeps them.
     mutating func parseNumber() throws -> JSONValue {
         let start = index
+        func isDigit(_ at: Int) -> Bool { at < bytes.count && bytes[at] >= UInt8(ascii: "0") && bytes[at] <= UInt8(ascii: "9") }
+        func skipDigits() { while isDigit(index) { index += 1 } }
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
             index += 1
             if consume("Infinity") { return .double(-.infinity) }
         }
+        guard isDigit(index) else { throw JSONParseError(offset: start, reason: "expected a value") }
+        if bytes[index] == UInt8(ascii: "0") { index += 1 } else { skipDigits() }
         var isInteger = true
-        while index < bytes.count {
-            let byte = bytes[index]
-            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
-                index += 1
-            } else if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
-                || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
-            {
-                isInteger = false
-                index += 1
-            } else {
-                break
-            }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isInteger = false
+            index += 1
+            guard isDigit(index) else { throw JSONParseError(offset: index, reason: "expected a digit after '.'") }
+            skipDigits()
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isInteger = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard isDigit(index) else { throw JSONParseError(offset: index, reason: "expected a digit in the exponent") }
+            skipDigits()
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let value = Int(text) { return .int(value) }
-        guard !text.isEmpty, let value = Double(text) else { throw JSONParseError(offset: start, reason: "expected a value") }
+        guard let value = Double(text) else { throw JSONParseError(offset: start, reason: "number out of range") }
         return .double(value)
     }
 }

@@ -65,10 +65,12 @@ public final class Trial: @unchecked Sendable {
 
         let internalValue: Double
         if let fixed = fixedParams[name] {
-            guard let value = ParameterValue(json: fixed) else {
-                throw DistributionError.valueOfWrongType(name: name, value: fixed.jsonText, distribution: distribution.description)
+            guard let value = ParameterValue(json: fixed),
+                  let fixedValue = try? distribution.internalValue(of: Self.coerce(value, to: distribution), name: name)
+            else {
+                throw DistributionError.fixedValueOutOfDomain(name: name, value: fixed.jsonText, distribution: distribution.description)
             }
-            internalValue = try distribution.internalValue(of: Self.coerce(value, to: distribution), name: name)
+            internalValue = fixedValue
         } else if let single = distribution.singleInternalValue {
             internalValue = single
         } else if let relative = try relativeValue(name: name, distribution: distribution) {
@@ -79,7 +81,7 @@ public final class Trial: @unchecked Sendable {
             internalValue = try study.sampler.sampleIndependent(study: view, trial: frozen, name: name, distribution: distribution)
         }
         guard distribution.contains(internalValue: internalValue) else {
-            throw DistributionError.valueOutOfDomain(name: name, value: "\(internalValue)", distribution: distribution.description)
+            throw DistributionError.valueOutOfDomain(name: name, value: pythonFloatRepr(internalValue), distribution: distribution.description)
         }
         try study.storage.setTrialParameter(trialID: id, name: name, internalValue: internalValue, distribution: distribution)
         let external = distribution.externalValue(of: internalValue)
