@@ -1,8 +1,9 @@
 """Prints symstudy's study-engine benchmarks next to Optuna's, from the JSON files of one run.
 
 Usage: python compare.py RESULTS_DIR
-Reads optuna_overhead.json / symstudy_overhead.json (bench_overhead.py and `symstudy-bench overhead`) and
-optuna_quality.json / symstudy_quality.json (bench_quality.py and `symstudy-bench quality`), whichever exist.
+Reads optuna_overhead.json / symstudy_overhead.json (bench_overhead.py and `symstudy-bench overhead`),
+optuna_quality.json / symstudy_quality.json (bench_quality.py and `symstudy-bench quality`) and
+optuna_pruning.json / symstudy_pruning.json (bench_pruning.py and `symstudy-bench pruning`), whichever exist.
 
 Targets checked (issue 9):
   overhead: symstudy TPE's CPU time per trial at 1000 finished trials <= 1/100 of Optuna TPE's.
@@ -95,9 +96,29 @@ def quality(directory: str) -> list[str]:
     return failures
 
 
+def pruning(directory: str) -> list[str]:
+    optuna, ours = load(directory, "optuna_pruning.json"), load(directory, "symstudy_pruning.json")
+    if not optuna or not ours:
+        return []
+    print("\n### Pruning on the synthetic learning curve (100 trials x 50 steps, TPE), median over seeds\n")
+    print("| pruner | Optuna steps | symstudy steps | Optuna pruned | symstudy pruned | Optuna true final of best | "
+          "symstudy true final of best | Optuna wall s | symstudy wall s |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for pruner in sorted({r["pruner"] for r in ours["raw"]}):
+        a = [r for r in optuna["raw"] if r["pruner"] == pruner]
+        b = [r for r in ours["raw"] if r["pruner"] == pruner]
+        if not a or not b:
+            continue
+        m = lambda rows, key: statistics.median(r[key] for r in rows)  # noqa: E731
+        print(f"| {pruner} | {m(a, 'total_steps'):.0f} | {m(b, 'total_steps'):.0f} | {m(a, 'n_pruned'):.0f} | "
+              f"{m(b, 'n_pruned'):.0f} | {m(a, 'best_true_final'):.4f} | {m(b, 'best_true_final'):.4f} | "
+              f"{m(a, 'wall_s'):.2f} | {m(b, 'wall_s'):.4f} |")
+    return []
+
+
 def main() -> None:
     directory = sys.argv[1] if len(sys.argv) > 1 else "results"
-    failures = overhead(directory) + quality(directory)
+    failures = overhead(directory) + quality(directory) + pruning(directory)
     print()
     if failures:
         print("targets missed:")

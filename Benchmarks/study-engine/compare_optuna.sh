@@ -6,14 +6,14 @@
 #   QUICK=1 Benchmarks/study-engine/compare_optuna.sh    # 5 seeds, overhead to 1000 trials (a smoke run)
 #
 # Environment: VENV (default ~/.venvs/ref), SHARED (default ../shared beside the repo), OUT (results folder,
-# default a fresh folder under /tmp), PARTS (default "overhead quality").
+# default a fresh folder under /tmp), PARTS (default "overhead quality pruning").
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 SHARED="${SHARED:-$REPO/../shared}"
 VENV="${VENV:-$HOME/.venvs/ref}"
 OUT="${OUT:-$(mktemp -d /tmp/symstudy-bench.XXXXXX)}"
-PARTS="${PARTS:-overhead quality}"
+PARTS="${PARTS:-overhead quality pruning}"
 SEEDS=20; TRIALS=2000
 if [ "${QUICK:-0}" = 1 ]; then SEEDS=5; TRIALS=1000; fi
 
@@ -38,7 +38,12 @@ for part in $PARTS; do
         --budgets 100,200 --workers 2 --out "$OUT/optuna_quality.json"
       "$BIN" quality --samplers tpe,random --seeds "$SEEDS" --budgets 100,200 --workers 2 --out "$OUT/symstudy_quality.json"
       ;;
-    *) echo "unknown part '$part' (overhead, quality)" >&2; exit 2 ;;
+    pruning)
+      "$VENV/bin/python" "$SHARED/bench/optuna/bench_pruning.py" --seeds 10 --n-trials 100 --workers 2 \
+        --out "$OUT/optuna_pruning.json"
+      "$BIN" pruning --seeds 10 --n-trials 100 --workers 2 --out "$OUT/symstudy_pruning.json"
+      ;;
+    *) echo "unknown part '$part' (overhead, quality, pruning)" >&2; exit 2 ;;
   esac
 done
 "$VENV/bin/python" "$HERE/compare.py" "$OUT"

@@ -58,3 +58,24 @@ func environmentInfo() -> [String: Any] {
         "timestamp": ISO8601DateFormatter().string(from: Date()),
     ]
 }
+
+/// Result rows gathered from worker threads (JSON-like values are not `Sendable`, hence the lock).
+final class ResultCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rows: [[String: Any]] = []
+
+    /// Adds a row and returns how many there are now.
+    @discardableResult
+    func append(_ row: [String: Any]) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        rows.append(row)
+        return rows.count
+    }
+
+    var all: [[String: Any]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return rows
+    }
+}

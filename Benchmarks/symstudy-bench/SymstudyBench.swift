@@ -9,7 +9,7 @@ struct SymstudyBench: ParsableCommand {
         commandName: "symstudy-bench",
         abstract: "Benchmarks of symstudy's study engine, in the JSON shape of ../shared/bench/optuna's harnesses.",
         discussion: "Compare with Optuna in the same run: Benchmarks/study-engine/compare_optuna.sh runs both and prints the ratios.",
-        subcommands: [Quality.self, Overhead.self]
+        subcommands: [Quality.self, Overhead.self, Pruning.self]
     )
 }
 
@@ -40,7 +40,7 @@ struct Quality: ParsableCommand {
 
         let loadBefore = Clock.loadAverage()
         let start = Clock.wall(), cpuStart = Clock.processCPU()
-        let results = Mutex<[[String: Any]]>([])
+        let results = ResultCollector()
         let next = Atomic<Int>(0)
         let frozenTasks = tasks
         DispatchQueue.concurrentPerform(iterations: max(1, workers)) { _ in
@@ -49,13 +49,13 @@ struct Quality: ParsableCommand {
                 guard index < frozenTasks.count else { return }
                 let (function, sampler, seed) = frozenTasks[index]
                 let record = Self.runOne(function: function, sampler: sampler, seed: seed, trials: maxBudget, checkpoints: checkpoints)
-                let done = results.withLock { $0.append(record); return $0.count }
+                let done = results.append(record)
                 if done % 20 == 0 || done == frozenTasks.count {
                     FileHandle.standardError.write("\(done)/\(frozenTasks.count) tasks, \(Int(Clock.wall() - start))s\n".data(using: .utf8)!)
                 }
             }
         }
-        let raw = results.withLock { $0 }
+        let raw = results.all
         try writeJSON([
             "env": environmentInfo(),
             "samplers": samplerList.map(\.rawValue),
