@@ -77,7 +77,7 @@ struct StudyOptimizeTests {
     }
 
     @Test func trialPrunedEndsTheTrialAsPruned() throws {
-        let study = try makeStudy(pruner: ThresholdPruner(threshold: 0.5))
+        let study = try makeStudy(pruner: LastValueAbovePruner(threshold: 0.5))
         try study.optimize(nTrials: 12) { trial in
             let x = try trial.suggestFloat("x", 0, 1)
             for step in 0..<3 {

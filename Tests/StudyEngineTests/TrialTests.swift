@@ -3,7 +3,7 @@ import Testing
 @testable import StudyEngine
 
 /// Prunes a trial whose last intermediate value exceeds `threshold` (a pruner whose answer tests can predict).
-final class ThresholdPruner: Pruner {
+final class LastValueAbovePruner: Pruner {
     let threshold: Double
     init(threshold: Double) { self.threshold = threshold }
     func prune(study: Study, trial: FrozenTrial) throws -> Bool {
@@ -120,7 +120,7 @@ struct TrialTests {
     }
 
     @Test func shouldPruneAsksThePruner() throws {
-        let study = try makeStudy(pruner: ThresholdPruner(threshold: 5))
+        let study = try makeStudy(pruner: LastValueAbovePruner(threshold: 5))
         let trial = try study.ask()
         #expect(try !trial.shouldPrune())
         try trial.report(4, step: 0)
