@@ -119,45 +119,71 @@ struct ParzenEstimator {
         // the distance to their only inner neighbour; then the magic clip.
         let maxSigma = high - low
         let minSigma = settings.considerMagicClip ? (high - low) / min(100.0, 1.0 + Double(n + 1)) : 1e-12
-        for position in 0..<n {
-            let kernel = Int(sorted[position])
-            let mu = values[kernel]
-            let previous = position == 0 ? low : values[Int(sorted[position - 1])]
-            let next = position == n - 1 ? high : values[Int(sorted[position + 1])]
-            var sigma = max(mu - previous, next - mu)
-            if !settings.considerEndpoints && n >= 2 {
-                if position == 0 { sigma = next - mu } else if position == n - 1 { sigma = mu - previous }
-            }
-            sigma = min(max(sigma, minSigma), maxSigma)
-            mus[base + kernel] = mu
-            sigmas[base + kernel] = sigma
-        }
-        mus[base + n] = 0.5 * (low + high)
-        sigmas[base + n] = high - low
-
+        let endpoints = settings.considerEndpoints
         let continuous = dimension.kind == .continuous
-        for kernel in 0..<k {
-            let mu = mus[base + kernel], sigma = sigmas[base + kernel]
-            inverseSigmas[base + kernel] = 1 / sigma
-            var logSigma: Double
-            var constant: Double
-            let number = kernel < n ? Int(numbers?[kernel] ?? -1) : -1
-            if let cache, number >= 0, cache.sigma[number] == sigma {
-                logSigma = cache.logSigma[number]
-                constant = cache.constant[number]
-            } else {
-                logSigma = Foundation.log(sigma)
+        mus.withUnsafeMutableBufferPointer { mus in
+        sigmas.withUnsafeMutableBufferPointer { sigmas in
+        inverseSigmas.withUnsafeMutableBufferPointer { inverseSigmas in
+        logSigmas.withUnsafeMutableBufferPointer { logSigmas in
+        kernelConstants.withUnsafeMutableBufferPointer { kernelConstants in
+            for position in 0..<n {
+                let kernel = Int(sorted[position])
+                let mu = values[kernel]
+                let previous = position == 0 ? low : values[Int(sorted[position - 1])]
+                let next = position == n - 1 ? high : values[Int(sorted[position + 1])]
+                var sigma = max(mu - previous, next - mu)
+                if !endpoints && n >= 2 {
+                    if position == 0 { sigma = next - mu } else if position == n - 1 { sigma = mu - previous }
+                }
+                sigma = min(max(sigma, minSigma), maxSigma)
+                mus[base + kernel] = mu
+                sigmas[base + kernel] = sigma
+            }
+            mus[base + n] = 0.5 * (low + high)
+            sigmas[base + n] = high - low
+
+            func compute(_ kernel: Int) -> (logSigma: Double, constant: Double) {
+                let mu = mus[base + kernel], sigma = sigmas[base + kernel]
+                let logSigma = Foundation.log(sigma)
                 let logMass = TruncatedNormal.logGaussMass((low - mu) / sigma, (high - mu) / sigma)
-                constant = continuous ? -logSigma - TruncatedNormal.logSqrtTwoPi - logMass : -logMass
-                if let cache, number >= 0 {
-                    cache.sigma[number] = sigma
-                    cache.logSigma[number] = logSigma
-                    cache.constant[number] = constant
+                return (logSigma, continuous ? -logSigma - TruncatedNormal.logSqrtTwoPi - logMass : -logMass)
+            }
+            if let cache, let numbers {
+                cache.sigma.withUnsafeMutableBufferPointer { cachedSigma in
+                cache.logSigma.withUnsafeMutableBufferPointer { cachedLogSigma in
+                cache.constant.withUnsafeMutableBufferPointer { cachedConstant in
+                    for kernel in 0..<n {
+                        let number = Int(numbers[kernel])
+                        let sigma = sigmas[base + kernel]
+                        inverseSigmas[base + kernel] = 1 / sigma
+                        if number >= 0 && cachedSigma[number] == sigma {
+                            logSigmas[base + kernel] = cachedLogSigma[number]
+                            kernelConstants[kernel] += cachedConstant[number]
+                            continue
+                        }
+                        let (logSigma, constant) = compute(kernel)
+                        logSigmas[base + kernel] = logSigma
+                        kernelConstants[kernel] += constant
+                        if number >= 0 {
+                            cachedSigma[number] = sigma
+                            cachedLogSigma[number] = logSigma
+                            cachedConstant[number] = constant
+                        }
+                    }
+                }}}
+            } else {
+                for kernel in 0..<n {
+                    inverseSigmas[base + kernel] = 1 / sigmas[base + kernel]
+                    let (logSigma, constant) = compute(kernel)
+                    logSigmas[base + kernel] = logSigma
+                    kernelConstants[kernel] += constant
                 }
             }
-            logSigmas[base + kernel] = logSigma
-            kernelConstants[kernel] += constant
-        }
+            inverseSigmas[base + n] = 1 / sigmas[base + n]
+            let (logSigma, constant) = compute(n)
+            logSigmas[base + n] = logSigma
+            kernelConstants[n] += constant
+        }}}}}
     }
 
     // MARK: Sampling
@@ -199,38 +225,65 @@ struct ParzenEstimator {
 
     // MARK: Density
 
-    /// Per-candidate scratch, reused across calls to `logDensity`.
+    /// Scratch reused across calls to `logDensity`.
     struct Workspace {
-        var terms: [Double] = []
-        var left: [Double] = []
-        var right: [Double] = []
-        var logWidth: [Double] = []
-        var point: [Double] = []
+        var terms: [SIMD8<Double>] = []
+        var point: [SIMD8<Double>] = []
+        var left: [SIMD8<Double>] = []
+        var right: [SIMD8<Double>] = []
+        var logWidth: [SIMD8<Double>] = []
     }
 
     /// log of the mixture density at each candidate (`candidates[c * dimensions + d]`, internal
     /// representation), written to `out[c]`.
     ///
-    /// Continuous and categorical dimensions are summed exactly over all kernels in vectorisable
-    /// loops. A discrete dimension needs log(Phi(r) - Phi(l)) per kernel, two erfcs; instead the loop
-    /// adds an upper bound, log((r - l)/sigma * phi(distance from mu to [l, r] in sigmas)), capped at 0
-    /// (a mass is at most 1, and the density on [l, r] is at most its value at the point nearest mu).
-    /// Every term stays an upper bound of the kernel's exact log term. The exact mass is then computed
-    /// only for kernels whose bound comes within 50 nats of an exact term already known (the best
-    /// bound's kernel first): a skipped kernel contributes less than e^-50 of the largest term, so all
-    /// skipped kernels together change the sum by less than kernelCount * 2e-22 relative, below double
-    /// precision for any realistic kernel count. The log-sum-exp skips the exp of such terms likewise.
+    /// Candidates go eight at a time (SIMD lanes) through one pass over the kernels, each kernel's
+    /// parameters loaded once; continuous and categorical dimensions are summed exactly. A discrete
+    /// dimension needs log(Phi(r) - Phi(l)) per kernel, two erfcs; instead the pass adds an upper bound,
+    /// log((r - l)/sigma * phi(distance from mu to [l, r] in sigmas)), capped at 0 (a mass is at most 1,
+    /// and the density on [l, r] is at most its value at the point nearest mu). Every term is then an
+    /// upper bound of the kernel's exact log term. The exact mass is computed only for kernels whose
+    /// bound comes within 50 nats of an exact term already known (the best bound's kernel first): a
+    /// skipped kernel contributes less than e^-50 of the largest term, so all skipped kernels together
+    /// change the density by less than kernelCount * 2e-22 relative, below double precision for any
+    /// realistic kernel count. The log-sum-exp skips such terms likewise.
     func logDensity(candidates: UnsafeBufferPointer<Double>, count: Int, into out: UnsafeMutableBufferPointer<Double>,
                     workspace: inout Workspace) {
         let k = kernelCount
         let dimensionCount = dimensions.count
-        if workspace.terms.count < k { workspace.terms = [Double](repeating: 0, count: k) }
-        if workspace.point.count < dimensionCount {
-            workspace.point = [Double](repeating: 0, count: dimensionCount)
+        let blocks = (count + 7) / 8
+        if workspace.terms.count < blocks * k { workspace.terms = [SIMD8<Double>](repeating: .zero, count: blocks * k) }
+        if workspace.point.count < blocks * dimensionCount {
+            workspace.point = [SIMD8<Double>](repeating: .zero, count: blocks * dimensionCount)
             workspace.left = workspace.point
             workspace.right = workspace.point
             workspace.logWidth = workspace.point
         }
+        // Candidates in Parzen space, one SIMD vector per (block, dimension); padding lanes repeat the last candidate.
+        for b in 0..<blocks {
+            for d in 0..<dimensionCount {
+                let dimension = dimensions[d]
+                var point = SIMD8<Double>.zero, left = SIMD8<Double>.zero, right = SIMD8<Double>.zero
+                var logWidth = SIMD8<Double>.zero
+                for lane in 0..<8 {
+                    let c = min(b * 8 + lane, count - 1)
+                    let x = candidates[c * dimensionCount + d]
+                    switch dimension.kind {
+                    case .continuous, .categorical:
+                        point[lane] = dimension.transform(x)
+                    case .discrete:
+                        left[lane] = dimension.transform(x - dimension.step / 2)
+                        right[lane] = dimension.transform(x + dimension.step / 2)
+                        logWidth[lane] = Foundation.log(right[lane] - left[lane]) - TruncatedNormal.logSqrtTwoPi
+                    }
+                }
+                workspace.point[b * dimensionCount + d] = point
+                workspace.left[b * dimensionCount + d] = left
+                workspace.right[b * dimensionCount + d] = right
+                workspace.logWidth[b * dimensionCount + d] = logWidth
+            }
+        }
+        let kinds = dimensions.map { $0.kind }
         let skip = 50.0
         mus.withUnsafeBufferPointer { mus in
         inverseSigmas.withUnsafeBufferPointer { inverseSigmas in
@@ -238,93 +291,104 @@ struct ParzenEstimator {
         logHit.withUnsafeBufferPointer { logHit in
         logMiss.withUnsafeBufferPointer { logMiss in
         kernelConstants.withUnsafeBufferPointer { constants in
+        kinds.withUnsafeBufferPointer { kinds in
         workspace.terms.withUnsafeMutableBufferPointer { terms in
-        workspace.point.withUnsafeMutableBufferPointer { point in
-        workspace.left.withUnsafeMutableBufferPointer { left in
-        workspace.right.withUnsafeMutableBufferPointer { right in
-        workspace.logWidth.withUnsafeMutableBufferPointer { logWidth in
-            for c in 0..<count {
-                for d in 0..<dimensionCount {
-                    let dimension = dimensions[d]
-                    let x = candidates[c * dimensionCount + d]
-                    switch dimension.kind {
-                    case .continuous, .categorical:
-                        point[d] = dimension.transform(x)
-                    case .discrete:
-                        left[d] = dimension.transform(x - dimension.step / 2)
-                        right[d] = dimension.transform(x + dimension.step / 2)
-                        logWidth[d] = Foundation.log(right[d] - left[d])
-                    }
-                }
-                for i in 0..<k { terms[i] = constants[i] }
-                for d in 0..<dimensionCount {
-                    let base = d * k
-                    switch dimensions[d].kind {
-                    case .continuous:
-                        let x = point[d]
-                        for i in 0..<k {
-                            let z = (x - mus[base + i]) * inverseSigmas[base + i]
-                            terms[i] -= 0.5 * z * z
-                        }
-                    case .categorical:
-                        let x = point[d]
-                        for i in 0..<k {
-                            terms[i] += mus[base + i] == x ? logHit[base + i] : logMiss[base + i]
-                        }
-                    case .discrete:
-                        let l = left[d], r = right[d], width = logWidth[d] - TruncatedNormal.logSqrtTwoPi
-                        for i in 0..<k {
-                            let mu = mus[base + i], inverse = inverseSigmas[base + i]
-                            let distance = max(0, max((l - mu) * inverse, (mu - r) * inverse))
-                            terms[i] += min(0, width - logSigmas[base + i] - 0.5 * distance * distance)
+        workspace.point.withUnsafeBufferPointer { points in
+        workspace.left.withUnsafeBufferPointer { lefts in
+        workspace.right.withUnsafeBufferPointer { rights in
+        workspace.logWidth.withUnsafeBufferPointer { logWidths in
+            for b in 0..<blocks {
+                let row = b * dimensionCount
+                var bestValue = SIMD8<Double>(repeating: -.infinity)
+                var bestKernel = SIMD8<Double>(repeating: 0)
+                for i in 0..<k {
+                    var acc = SIMD8<Double>(repeating: constants[i])
+                    for d in 0..<dimensionCount {
+                        let index = d * k + i
+                        switch kinds[d] {
+                        case .continuous:
+                            let z = (points[row + d] - mus[index]) * inverseSigmas[index]
+                            acc -= 0.5 * z * z
+                        case .categorical:
+                            let hit = SIMD8<Double>(repeating: logHit[index])
+                            acc += SIMD8<Double>(repeating: logMiss[index]).replacing(with: hit, where: points[row + d] .== mus[index])
+                        case .discrete:
+                            let mu = mus[index], inverse = inverseSigmas[index]
+                            let below = (lefts[row + d] - mu) * inverse
+                            let above = (mu - rights[row + d]) * inverse
+                            var distance = below.replacing(with: above, where: above .> below)
+                            distance.replace(with: 0, where: distance .< 0)
+                            var bound = logWidths[row + d] - logSigmas[index] - 0.5 * distance * distance
+                            bound.replace(with: 0, where: bound .> 0)
+                            acc += bound
                         }
                     }
+                    terms[b * k + i] = acc
+                    let better = acc .> bestValue
+                    bestValue.replace(with: acc, where: better)
+                    bestKernel.replace(with: SIMD8<Double>(repeating: Double(i)), where: better)
                 }
-                if hasDiscrete {
-                    var best = 0
-                    for i in 1..<k where terms[i] > terms[best] { best = i }
-                    var floor = exactTerm(best, bound: terms[best], left: left, right: right, logWidth: logWidth,
-                                          mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas) - skip
-                    for i in 0..<k {
-                        if terms[i] < floor {
-                            terms[i] = -.infinity
+                for lane in 0..<8 {
+                    let c = b * 8 + lane
+                    if c >= count { break }
+                    if !hasDiscrete {
+                        let maximum = bestValue[lane]
+                        if maximum == -.infinity {
+                            out[c] = -.infinity
                             continue
                         }
-                        terms[i] = exactTerm(i, bound: terms[i], left: left, right: right, logWidth: logWidth,
-                                             mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas)
-                        floor = max(floor, terms[i] - skip)
+                        let cut = maximum - skip
+                        var sum = 0.0
+                        for i in 0..<k {
+                            let term = terms[b * k + i][lane]
+                            if term >= cut { sum += Foundation.exp(term - maximum) }
+                        }
+                        out[c] = maximum + Foundation.log(sum)
+                        continue
                     }
+                    // Exact terms for the kernels that can matter, summed by an online log-sum-exp.
+                    let best = Int(bestKernel[lane])
+                    var maximum = exactTerm(best, bound: terms[b * k + best][lane], lane: lane, row: row, lefts: lefts,
+                                            rights: rights, logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas,
+                                            logSigmas: logSigmas)
+                    if maximum == -.infinity {
+                        out[c] = -.infinity
+                        continue
+                    }
+                    var sum = 1.0
+                    for i in 0..<k where i != best {
+                        let bound = terms[b * k + i][lane]
+                        if bound < maximum - skip { continue }
+                        let term = exactTerm(i, bound: bound, lane: lane, row: row, lefts: lefts, rights: rights,
+                                             logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas)
+                        if term > maximum {
+                            sum = sum * Foundation.exp(maximum - term) + 1
+                            maximum = term
+                        } else if term >= maximum - skip {
+                            sum += Foundation.exp(term - maximum)
+                        }
+                    }
+                    out[c] = maximum + Foundation.log(sum)
                 }
-                var maximum = -Double.infinity
-                for i in 0..<k { maximum = max(maximum, terms[i]) }
-                if maximum == -.infinity {
-                    out[c] = -.infinity
-                    continue
-                }
-                let cut = maximum - skip
-                var sum = 0.0
-                for i in 0..<k where terms[i] >= cut { sum += Foundation.exp(terms[i] - maximum) }
-                out[c] = maximum + Foundation.log(sum)
             }
-        }}}}}}}}}}}
+        }}}}}}}}}}}}
     }
 
-    /// The exact log term of kernel i: its bound with each discrete dimension's bound replaced by the
-    /// exact log mass of [l, r].
+    /// The exact log term of kernel i for one candidate (a lane of a block): its bound with each
+    /// discrete dimension's bound replaced by the exact log mass of [l, r].
     @inline(__always)
-    private func exactTerm(_ i: Int, bound: Double, left: UnsafeMutableBufferPointer<Double>,
-                           right: UnsafeMutableBufferPointer<Double>, logWidth: UnsafeMutableBufferPointer<Double>,
-                           mus: UnsafeBufferPointer<Double>,
-                           inverseSigmas: UnsafeBufferPointer<Double>, logSigmas: UnsafeBufferPointer<Double>) -> Double {
+    private func exactTerm(_ i: Int, bound: Double, lane: Int, row: Int, lefts: UnsafeBufferPointer<SIMD8<Double>>,
+                           rights: UnsafeBufferPointer<SIMD8<Double>>, logWidths: UnsafeBufferPointer<SIMD8<Double>>,
+                           mus: UnsafeBufferPointer<Double>, inverseSigmas: UnsafeBufferPointer<Double>,
+                           logSigmas: UnsafeBufferPointer<Double>) -> Double {
         var term = bound
         let k = kernelCount
         for d in 0..<dimensions.count where dimensions[d].kind == .discrete {
             let index = d * k + i
-            let l = left[d], r = right[d]
+            let l = lefts[row + d][lane], r = rights[row + d][lane]
             let mu = mus[index], inverse = inverseSigmas[index]
             let distance = max(0, max((l - mu) * inverse, (mu - r) * inverse))
-            let width = logWidth[d] - TruncatedNormal.logSqrtTwoPi
-            term -= min(0, width - logSigmas[index] - 0.5 * distance * distance)
+            term -= min(0, logWidths[row + d][lane] - logSigmas[index] - 0.5 * distance * distance)
             term += TruncatedNormal.logGaussMass((l - mu) * inverse, (r - mu) * inverse)
         }
         return term

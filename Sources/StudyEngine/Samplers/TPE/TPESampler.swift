@@ -227,12 +227,23 @@ public final class TPESampler: Sampler {
     /// parameters before it suggests them.
     private func shareRelativeParams(_ params: [String: Double], searchSpace: [String: ParameterDistribution],
                                      study: Study, trial: FrozenTrial) throws {
-        var object: [String: JSONValue] = [:]
-        for (name, value) in params {
-            guard let distribution = searchSpace[name] else { continue }
-            object[name] = distribution.externalValue(of: value).jsonValue
+        // JSON by hand: names sorted as Optuna's search space is, numbers in Swift's shortest round-trip
+        // form (valid JSON that Python reads back to the same double).
+        var json = "{"
+        for name in params.keys.sorted() {
+            guard let distribution = searchSpace[name], let value = params[name] else { continue }
+            if json.count > 1 { json += ", " }
+            json += JSONValue.string(name).jsonText
+            json += ": "
+            switch distribution.externalValue(of: value) {
+            case .double(let double): json += "\(double)"
+            case .int(let int): json += "\(int)"
+            case .bool(let bool): json += bool ? "true" : "false"
+            case .string(let string): json += JSONValue.string(string).jsonText
+            }
         }
-        let scalars = Array(JSONValue.object(object).jsonText.unicodeScalars)
+        json += "}"
+        let scalars = Array(json.unicodeScalars)
         var chunk = 0
         var start = 0
         while start < scalars.count {
@@ -352,36 +363,39 @@ public final class TPESampler: Sampler {
         var belowNumbers: [Int32] = []
         var aboveNumbers: [Int32] = []  // -1 - row for running trials
         var aboveTrialNumbers: [Int32] = []
+        let columnValues = columns.map(\.values)
+        store.role.withUnsafeMutableBufferPointer { roles in
+        store.kernelIndex.withUnsafeMutableBufferPointer { kernelIndex in
         trials.withUnsafeBufferPointer { trials in
             for index in trials.indices {
                 let number = trials[index].number
-                let role = store.role[number]
+                let role = roles[number]
                 if role == 0 { continue }
                 if role == 3 {
-                    store.kernelIndex[number] = Int32(aboveNumbers.count)
+                    kernelIndex[number] = Int32(aboveNumbers.count)
                     aboveNumbers.append(Int32(-1 - runningRow[number]!))
                     aboveTrialNumbers.append(Int32(number))
                     continue
                 }
                 var complete = true
-                for column in columns where !(number < column.values.count && !column.values[number].isNaN) {
+                for values in columnValues where !(number < values.count && !values[number].isNaN) {
                     complete = false
                     break
                 }
                 if !complete {
-                    store.role[number] = 0
+                    roles[number] = 0
                     continue
                 }
                 if role == 1 {
-                    store.kernelIndex[number] = Int32(belowNumbers.count)
+                    kernelIndex[number] = Int32(belowNumbers.count)
                     belowNumbers.append(Int32(number))
                 } else {
-                    store.kernelIndex[number] = Int32(aboveNumbers.count)
+                    kernelIndex[number] = Int32(aboveNumbers.count)
                     aboveNumbers.append(Int32(number))
                     aboveTrialNumbers.append(Int32(number))
                 }
             }
-        }
+        }}}
 
         let belowWeights = singleObjective
             ? try checkedWeights(belowNumbers.count) : [Double](repeating: 1, count: belowNumbers.count)
@@ -405,18 +419,24 @@ public final class TPESampler: Sampler {
         belowSorted.reserveCapacity(belowNumbers.count)
         aboveSorted.reserveCapacity(aboveNumbers.count)
         for (d, column) in columns.enumerated() {
-            for (kernel, number) in belowNumbers.enumerated() { belowValues[kernel] = column.values[Int(number)] }
-            for (kernel, number) in aboveNumbers.enumerated() {
-                aboveValues[kernel] = number >= 0
-                    ? column.values[Int(number)] : runningValues[Int(-1 - number) * dimensionCount + d]
+            column.values.withUnsafeBufferPointer { values in
+                for (kernel, number) in belowNumbers.enumerated() { belowValues[kernel] = values[Int(number)] }
+                for (kernel, number) in aboveNumbers.enumerated() {
+                    aboveValues[kernel] = number >= 0
+                        ? values[Int(number)] : runningValues[Int(-1 - number) * dimensionCount + d]
+                }
             }
             belowSorted.removeAll(keepingCapacity: true)
             aboveSorted.removeAll(keepingCapacity: true)
-            for number in column.sorted {
-                switch store.role[Int(number)] {
-                case 1: belowSorted.append(store.kernelIndex[Int(number)])
-                case 2: aboveSorted.append(store.kernelIndex[Int(number)])
-                default: break
+            store.role.withUnsafeBufferPointer { role in
+                store.kernelIndex.withUnsafeBufferPointer { kernelIndex in
+                    for number in column.sorted {
+                        switch role[Int(number)] {
+                        case 1: belowSorted.append(kernelIndex[Int(number)])
+                        case 2: aboveSorted.append(kernelIndex[Int(number)])
+                        default: break
+                        }
+                    }
                 }
             }
             // Running trials are few: insert each by (value, trial number).
