@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+@testable import StudyEngine
+
+/// The Parzen estimator against Optuna 5.0.0's numbers (Tests/Fixtures/tpe/make_parzen_fixture.py).
+@Suite struct TPEParzenEstimatorTests {
+    struct Fixture: Decodable {
+        struct Case: Decodable {
+            let name: String
+            let kind: String
+            let distribution: [String: JSONValue]
+            let observations: [Double]
+            let settings: [String: JSONValue]
+            let weights: [Double]
+            let mus: [Double]?
+            let sigmas: [Double]?
+            let table: [[Double]]?
+            let points: [Double]
+            let log_pdf: [Double]
+            let order: [Int]
+        }
+        struct Multivariate: Decodable {
+            let observations: [String: [Double]]
+            let points: [String: [Double]]
+            let log_pdf: [Double]
+            let order: [String: [Int]]
+        }
+        let cases: [Case]
+        let multivariate: Multivariate
+        let gamma: [String: Int]
+        let gamma_multiobjective: [String: Int]
+        let gamma_hyperopt: [String: Int]
+        let weights: [String: [Double]]
+    }
+
+    static let fixture: Fixture = {
+        let data = try! Fixtures.data("tpe/parzen.json")
+        return try! JSONDecoder().decode(Fixture.self, from: data)
+    }()
+
+    static func distribution(_ c: Fixture.Case) throws -> ParameterDistribution {
+        let a = c.distribution
+        switch c.kind {
+        case "float":
+            return .float(try FloatDistribution(low: a["low"]!.doubleValue!, high: a["high"]!.doubleValue!,
+                                                log: a["log"]?.boolValue ?? false, step: a["step"]?.doubleValue))
+        case "int":
+            return .int(try IntDistribution(low: a["low"]!.intValue!, high: a["high"]!.intValue!, log: a["log"]?.boolValue ?? false))
+        default:
+            return .categorical(try CategoricalDistribution(choices: a["choices"]!.arrayValue!.map { ParameterValue(json: $0)! }))
+        }
+    }
+
+    /// An estimator built as the sampler builds it: Parzen-space values, kernel order = observation
+    /// order, sorted in NumPy's order (`orders`, which may place tied values either way round).
+    static func estimator(_ dimensions: [ParzenDimension], _ observations: [[Double]], orders: [[Int]],
+                          settings: ParzenEstimatorSettings) -> ParzenEstimator {
+        let n = observations.first?.count ?? 0
+        let weights = TPESampler.defaultWeights(n)
+        var estimator = weights.withUnsafeBufferPointer {
+            ParzenEstimator(dimensions: dimensions, observationCount: n, observationWeights: $0, settings: settings)
+        }
+        for (d, dimension) in dimensions.enumerated() {
+            let values = observations[d].map { dimension.kind == .categorical ? $0 : dimension.transform($0) }
+            let sorted = orders[d].map { Int32($0) }
+            #expect(zip(sorted.dropFirst(), sorted).allSatisfy { values[Int($0)] >= values[Int($1)] })
+            values.withUnsafeBufferPointer { v in
+                sorted.withUnsafeBufferPointer { s in estimator.setObservations(dimension: d, values: v, sorted: s) }
+            }
+        }
+        return estimator
+    }
+
+    static func close(_ a: Double, _ b: Double, tolerance: Double = 1e-9) -> Bool {
+        if a == b { return true }
+        return abs(a - b) <= tolerance * max(1, abs(b))
+    }
+
+    @Test func musSigmasWeightsAndDensitiesMatchOptuna() throws {
+        #expect(Self.fixture.cases.count == 48)
+        for c in Self.fixture.cases {
+            let distribution = try Self.distribution(c)
+            let settings = ParzenEstimatorSettings(priorWeight: c.settings["prior_weight"]!.doubleValue!,
+                                                   considerMagicClip: c.settings["consider_magic_clip"]!.boolValue!,
+                                                   considerEndpoints: c.settings["consider_endpoints"]!.boolValue!)
+            let dimension = ParzenDimension(distribution)
+            let estimator = Self.estimator([dimension], [c.observations], orders: [c.order], settings: settings)
+            let label = "\(c.name) n=\(c.observations.count) \(c.settings)"
+            #expect(estimator.weights.count == c.weights.count, "\(label)")
+            for (a, b) in zip(estimator.weights, c.weights) { #expect(Self.close(a, b, tolerance: 1e-14), "weights \(label)") }
+            if let mus = c.mus, let sigmas = c.sigmas {
+                for k in 0..<mus.count {
+                    #expect(Self.close(estimator.mus[k], mus[k], tolerance: 1e-14), "mu \(k) \(label)")
+                    #expect(Self.close(estimator.sigmas[k], sigmas[k], tolerance: 1e-14), "sigma \(k) \(label)")
+                }
+            }
+            var out = [Double](repeating: 0, count: c.points.count)
+            var workspace = ParzenEstimator.Workspace()
+            c.points.withUnsafeBufferPointer { points in
+                out.withUnsafeMutableBufferPointer {
+                    estimator.logDensity(candidates: points, count: c.points.count, into: $0, workspace: &workspace)
+                }
+            }
+            for (a, b) in zip(out, c.log_pdf) { #expect(Self.close(a, b), "log pdf \(label): \(a) vs \(b)") }
+        }
+    }
+
+    @Test func multivariateDensityMatchesOptuna() throws {
+        let m = Self.fixture.multivariate
+        let distributions: [ParameterDistribution] = [
+            .float(try FloatDistribution(low: -5, high: 5)), .int(try IntDistribution(low: 0, high: 100)),
+            .categorical(try CategoricalDistribution(choices: ["a", "b", "c", "d"])),
+        ]
+        let names = ["x", "i", "c"]
+        let estimator = Self.estimator(distributions.map(ParzenDimension.init), names.map { m.observations[$0]! },
+                                       orders: names.map { m.order[$0]! }, settings: ParzenEstimatorSettings())
+        let count = m.points["x"]!.count
+        var candidates: [Double] = []
+        for c in 0..<count { for name in names { candidates.append(m.points[name]![c]) } }
+        var out = [Double](repeating: 0, count: count)
+        var workspace = ParzenEstimator.Workspace()
+        candidates.withUnsafeBufferPointer { points in
+            out.withUnsafeMutableBufferPointer {
+                estimator.logDensity(candidates: points, count: count, into: $0, workspace: &workspace)
+            }
+        }
+        for (a, b) in zip(out, m.log_pdf) { #expect(Self.close(a, b), "\(a) vs \(b)") }
+    }
+
+    @Test func gammaAndWeightsMatchOptuna() {
+        for (key, expected) in Self.fixture.gamma { #expect(TPESampler.defaultGamma(Int(key)!) == expected) }
+        for (key, expected) in Self.fixture.gamma_multiobjective {
+            #expect(TPESampler.defaultGammaMultiObjective(Int(key)!) == expected)
+        }
+        for (key, expected) in Self.fixture.gamma_hyperopt { #expect(TPESampler.hyperoptGamma(Int(key)!) == expected) }
+        for (key, expected) in Self.fixture.weights {
+            let weights = TPESampler.defaultWeights(Int(key)!)
+            #expect(weights.count == expected.count)
+            for (a, b) in zip(weights, expected) { #expect(a == b, "weights(\(key))") }
+        }
+    }
+
+    @Test func truncatedNormalIsAccurateInTheTails() {
+        // Phi(-40) = 3.655893540915e-350 underflows; its log does not.
+        #expect(Self.close(TruncatedNormal.logNdtr(-40), -804.6084420137539, tolerance: 1e-12))
+        #expect(Self.close(TruncatedNormal.logGaussMass(-41, -40), -804.6084420137539, tolerance: 1e-10))
+        #expect(Self.close(TruncatedNormal.logGaussMass(40, 41), -804.6084420137539, tolerance: 1e-10))
+        // Quantiles of a far-tail truncation stay inside it.
+        for q in [1e-12, 0.3, 0.999999] {
+            let x = TruncatedNormal.ppf(q, 30, 31)
+            #expect(x >= 30 && x <= 31)
+            let y = TruncatedNormal.ppf(q, -41, -40)
+            #expect(y >= -41 && y <= -40)
+        }
+        #expect(Self.close(TruncatedNormal.ppf(0.5, -1, 1), 0, tolerance: 1e-12))
+    }
+}
