@@ -7,7 +7,7 @@ enum SamplerKind: String, CaseIterable, Sendable {
     func make(seed: UInt64) -> any Sampler {
         switch self {
         case .tpe: return TPESampler(seed: seed)
-        case .tpe_indep: return TPESampler(seed: seed) // FIXME multivariate: false once TPE lands
+        case .tpe_indep: return TPESampler(seed: seed, multivariate: false)
         case .random: return RandomSampler(seed: seed)
         }
     }

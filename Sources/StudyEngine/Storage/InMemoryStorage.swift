@@ -11,6 +11,12 @@ public final class InMemoryStorage: StudyStorage {
         var systemAttributes: [String: JSONValue] = [:]
         /// Indexed by trial number.
         var trials: [FrozenTrial] = []
+        /// How many trials are in each state, indexed by `TrialState.rawValue`, so that asking for the
+        /// trials of a state that has none (WAITING, before every `ask`) costs nothing.
+        var stateCounts = [Int](repeating: 0, count: TrialState.allCases.count)
+
+        /// How many trials are in one of `states`.
+        func count(in states: Set<TrialState>) -> Int { states.reduce(0) { $0 + stateCounts[$1.rawValue] } }
         /// The first distribution recorded for each parameter name, against which later ones are checked.
         var paramDistributions: [String: ParameterDistribution] = [:]
 
@@ -133,6 +139,7 @@ public final class InMemoryStorage: StudyStorage {
             }
             trial.id = id
             state.studies[studyID]!.trials.append(trial)
+            state.studies[studyID]!.stateCounts[trial.state.rawValue] += 1
             state.trialLocations[id] = (studyID, number)
             return CreatedTrial(id: id, number: number)
         }
@@ -184,12 +191,14 @@ public final class InMemoryStorage: StudyStorage {
 
     @discardableResult
     public func setTrialState(trialID: Int, state newState: TrialState, values: [Double]?) throws -> Bool {
-        try withUnfinishedTrial(trialID) { trial in
+        try withTrialAndStudy(trialID) { trial, study in
             if newState == .running {
                 guard trial.state == .waiting else { return false }
                 trial.datetimeStart = Date()
             }
             if newState.isFinished { trial.datetimeComplete = Date() }
+            study.stateCounts[trial.state.rawValue] -= 1
+            study.stateCounts[newState.rawValue] += 1
             trial.state = newState
             if let values { trial.values = values }
             return true
@@ -213,6 +222,9 @@ public final class InMemoryStorage: StudyStorage {
     public func trials(studyID: Int, states: Set<TrialState>?) throws -> [FrozenTrial] {
         try withStudy(studyID) { record in
             guard let states else { return record.trials }
+            let matching = record.count(in: states)
+            if matching == 0 { return [] }
+            if matching == record.trials.count { return record.trials }
             return record.trials.filter { states.contains($0.state) }
         }
     }
@@ -229,7 +241,7 @@ public final class InMemoryStorage: StudyStorage {
     public func trialCount(studyID: Int, states: Set<TrialState>?) throws -> Int {
         try withStudy(studyID) { record in
             guard let states else { return record.trials.count }
-            return record.trials.reduce(0) { $0 + (states.contains($1.state) ? 1 : 0) }
+            return record.count(in: states)
         }
     }
 }
