@@ -44,8 +44,10 @@ public final class NSGAIISampler: Sampler {
     private struct State {
         let independentRandom: RandomSource
         let geneticRandom: RandomSource
-        var searchSpace = NSGAIIIntersectionSearchSpace()
     }
+
+    /// COMPLETE trials only, as Optuna's NSGA-II asks for.
+    private let searchSpace = IntersectionSearchSpace(includePruned: false)
 
     private let state: Mutex<State>
 
@@ -105,8 +107,7 @@ public final class NSGAIISampler: Sampler {
     }
 
     public func inferRelativeSearchSpace(study: Study, trial: FrozenTrial) throws -> [String: ParameterDistribution] {
-        let trials = try study.trials()
-        return state.withLock { $0.searchSpace.calculate(trials: trials) }.filter { !$0.value.isSingle }
+        try searchSpace.calculate(study: study).filter { !$0.value.isSingle }
     }
 
     public func sampleRelative(study: Study, trial: FrozenTrial, searchSpace: [String: ParameterDistribution]) throws -> [String: Double] {
