@@ -2,7 +2,8 @@ import Synchronization
 
 /// Samples every parameter independently and uniformly (Optuna's `RandomSampler`): uniform in log space
 /// for log parameters, over `[low - step/2, high + step/2]` then rounded for stepped and int parameters,
-/// and a uniform choice for categorical ones.
+/// and a uniform choice for categorical ones. It draws as Optuna does, so with the same seed it suggests
+/// the same values as Optuna's `RandomSampler(seed=seed)`.
 public final class RandomSampler: Sampler {
     private let random: Mutex<RandomSource>
 
@@ -44,7 +45,17 @@ public enum UniformSampling {
             let index = ((raw - Double(d.low)) / Double(d.step) + 0.5).rounded(.down)
             return min(max(index * Double(d.step) + Double(d.low), Double(d.low)), Double(d.high))
         case .categorical(let d):
-            return Double(random.integer(below: d.choices.count))
+            // Optuna one-hot encodes the choices, draws each column in [0, 1) and takes the first maximum.
+            var best = 0
+            var bestDraw = -1.0
+            for choice in 0..<d.choices.count {
+                let draw = random.uniform()
+                if draw > bestDraw {
+                    best = choice
+                    bestDraw = draw
+                }
+            }
+            return Double(best)
         }
     }
 

@@ -2,7 +2,10 @@ import CGSL
 
 /// A seeded random number generator (GSL's MT19937) with the draws the samplers need.
 ///
-/// Not thread-safe: each sampler guards its own source. The same seed gives the same sequence.
+/// A seed below 2^32 starts exactly the stream of NumPy's `RandomState(seed)`, which Optuna's samplers
+/// draw from, and `uniform()` is NumPy's `random_sample()`: a symstudy sampler and an Optuna sampler with
+/// the same seed draw the same numbers. Not thread-safe: each sampler guards its own source. The same seed
+/// gives the same sequence.
 public final class RandomSource: @unchecked Sendable {
     private let generator: UnsafeMutablePointer<gsl_rng>
 
@@ -18,8 +21,10 @@ public final class RandomSource: @unchecked Sendable {
     /// Restarts the sequence from `seed` (or from fresh entropy when nil).
     public func reseed(_ seed: UInt64?) {
         let value = seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
-        // MT19937 takes an unsigned long seed; GSL maps 0 to its default seed, so shift by one.
-        gsl_rng_set(generator, UInt(truncatingIfNeeded: value &+ 1))
+        if value <= UInt64(UInt32.max), cgsl_rng_mt19937_init_genrand(generator, UInt(value)) == 0 { return }
+        // Seeds of more than 32 bits (NumPy refuses them) fold into 32 bits, never to GSL's special 0.
+        let folded = (value ^ (value >> 32)) & 0xFFFF_FFFF
+        gsl_rng_set(generator, UInt(folded == 0 ? 0x9E37_79B9 : folded))
     }
 
     /// A uniform double in [0, 1) with 53 random bits.
