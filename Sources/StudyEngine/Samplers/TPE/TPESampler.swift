@@ -46,6 +46,12 @@ public final class TPESampler: Sampler {
         let groups = GroupDecomposedSearchSpace(includePruned: true)
         var lastGroups: [[String: ParameterDistribution]] = []
         var workspace = ParzenEstimator.Workspace()
+        /// The estimators of the last call, refilled in place so their buffers are reused.
+        var below = ParzenEstimator()
+        var above = ParzenEstimator()
+        var candidates: [Double] = []
+        var belowDensity: [Double] = []
+        var aboveDensity: [Double] = []
         init(directions: [StudyDirection]) { store = TPEObservationStore(directions: directions) }
     }
 
@@ -403,13 +409,13 @@ public final class TPESampler: Sampler {
         let parzenDimensions = columns.map(\.dimension)
         let settings = ParzenEstimatorSettings(priorWeight: priorWeight, considerMagicClip: considerMagicClip,
                                                considerEndpoints: considerEndpoints)
-        var below = belowWeights.withUnsafeBufferPointer {
-            ParzenEstimator(dimensions: parzenDimensions, observationCount: belowNumbers.count,
-                            observationWeights: $0, settings: settings)
+        belowWeights.withUnsafeBufferPointer {
+            context.below.reset(dimensions: parzenDimensions, observationCount: belowNumbers.count,
+                                observationWeights: $0, settings: settings)
         }
-        var above = aboveWeights.withUnsafeBufferPointer {
-            ParzenEstimator(dimensions: parzenDimensions, observationCount: aboveNumbers.count,
-                            observationWeights: $0, settings: settings)
+        aboveWeights.withUnsafeBufferPointer {
+            context.above.reset(dimensions: parzenDimensions, observationCount: aboveNumbers.count,
+                                observationWeights: $0, settings: settings)
         }
 
         var belowValues = [Double](repeating: 0, count: belowNumbers.count)
@@ -459,7 +465,7 @@ public final class TPESampler: Sampler {
             belowValues.withUnsafeBufferPointer { values in
                 belowSorted.withUnsafeBufferPointer { sorted in
                     belowNumbers.withUnsafeBufferPointer { numbers in
-                        below.setObservations(dimension: d, values: values, sorted: sorted, cache: column.constants,
+                        context.below.setObservations(dimension: d, values: values, sorted: sorted, cache: column.constants,
                                               numbers: numbers)
                     }
                 }
@@ -467,7 +473,7 @@ public final class TPESampler: Sampler {
             aboveValues.withUnsafeBufferPointer { values in
                 aboveSorted.withUnsafeBufferPointer { sorted in
                     aboveNumbers.withUnsafeBufferPointer { numbers in
-                        above.setObservations(dimension: d, values: values, sorted: sorted, cache: column.constants,
+                        context.above.setObservations(dimension: d, values: values, sorted: sorted, cache: column.constants,
                                               numbers: numbers)
                     }
                 }
@@ -476,28 +482,30 @@ public final class TPESampler: Sampler {
 
         // Acquisition: log l(x) - log g(x) over draws from l.
         let count = max(1, nEICandidates)
-        let candidates = below.sample(count: count, using: state.tpeRandom)
-        var belowDensity = [Double](repeating: 0, count: count)
-        var aboveDensity = [Double](repeating: 0, count: count)
-        candidates.withUnsafeBufferPointer { candidates in
-            belowDensity.withUnsafeMutableBufferPointer {
-                below.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
+        context.below.sample(count: count, using: state.tpeRandom, into: &context.candidates)
+        if context.belowDensity.count < count {
+            context.belowDensity = [Double](repeating: 0, count: count)
+            context.aboveDensity = context.belowDensity
+        }
+        context.candidates.withUnsafeBufferPointer { candidates in
+            context.belowDensity.withUnsafeMutableBufferPointer {
+                context.below.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
             }
-            aboveDensity.withUnsafeMutableBufferPointer {
-                above.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
+            context.aboveDensity.withUnsafeMutableBufferPointer {
+                context.above.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
             }
         }
         // The first maximum wins, as with NumPy's argmax (NaN scores are passed over).
         var best = 0
         var bestScore = -Double.infinity
         for c in 0..<count {
-            let score = belowDensity[c] - aboveDensity[c]
+            let score = context.belowDensity[c] - context.aboveDensity[c]
             if score > bestScore {
                 best = c
                 bestScore = score
             }
         }
-        return Array(candidates[(best * dimensionCount)..<((best + 1) * dimensionCount)])
+        return Array(context.candidates[(best * dimensionCount)..<((best + 1) * dimensionCount)])
     }
 
     /// The weights of n observations, checked as Optuna checks them.
