@@ -57,6 +57,12 @@ struct ParzenEstimator {
     /// Per kernel and dimension: log Z and log Phi((low - mu) / sigma), which sampling needs.
     private var logMasses: [Double] = []
     private var logLowerTails: [Double] = []
+    /// Where each kernel's numbers are stored (its slot), and the kernel in each slot. Slots follow
+    /// kernel order unless `reset` was given an arrangement; the prior is always last.
+    private(set) var slots: [Int32] = []
+    private(set) var kernelInSlot: [Int32] = []
+    /// The dimension whose sorted order the slots follow, if any.
+    private(set) var arrangedDimension: Int?
     private var settings = ParzenEstimatorSettings()
     private var hasDiscrete = false
 
@@ -72,8 +78,13 @@ struct ParzenEstimator {
     }
 
     /// Refits the estimator to new observations, reusing its buffers (see the initializer).
+    ///
+    /// `arrangement`, the observations of dimension `arrangedDimension` in order of value (kernel
+    /// indices, every observation once), stores the kernels in that order, so that the SIMD groups of
+    /// the pruned density evaluation hold neighbours (no effect on any result).
     mutating func reset(dimensions: [ParzenDimension], observationCount: Int, observationWeights: UnsafeBufferPointer<Double>,
-                        settings: ParzenEstimatorSettings) {
+                        settings: ParzenEstimatorSettings, arrangement: UnsafeBufferPointer<Int32>? = nil,
+                        arrangedDimension: Int? = nil) {
         precondition(observationWeights.count >= observationCount)
         if self.dimensions != dimensions { self.dimensions = dimensions }
         self.observationCount = observationCount
@@ -101,8 +112,27 @@ struct ParzenEstimator {
         Self.grow(&logMasses, to: size, 0)
         Self.grow(&logLowerTails, to: size, 0)
         Self.grow(&kernelConstants, to: stride, 0)
+        if slots.count < k {
+            slots = [Int32](repeating: 0, count: stride)
+            kernelInSlot = slots
+        }
+        if let arrangement, arrangement.count == observationCount {
+            self.arrangedDimension = arrangedDimension
+            for (slot, kernel) in arrangement.enumerated() {
+                slots[Int(kernel)] = Int32(slot)
+                kernelInSlot[slot] = kernel
+            }
+        } else {
+            self.arrangedDimension = nil
+            for i in 0..<observationCount {
+                slots[i] = Int32(i)
+                kernelInSlot[i] = Int32(i)
+            }
+        }
+        slots[observationCount] = Int32(observationCount)
+        kernelInSlot[observationCount] = Int32(observationCount)
         kernelConstants.withUnsafeMutableBufferPointer { constants in
-            for i in 0..<k { constants[i] = Foundation.log(weights[i]) }
+            for i in 0..<k { constants[Int(slots[i])] = Foundation.log(weights[i]) }
             for i in k..<stride { constants[i] = -.infinity }
         }
         // Padding kernels: harmless parameters (their constant already excludes them).
@@ -147,9 +177,10 @@ struct ParzenEstimator {
                 let hit = rowSum == 0 ? -Double.infinity : Foundation.log((fill + 1) / rowSum)
                 let miss = Foundation.log(fill / rowSum)
                 for i in 0..<n {
-                    mus[base + i] = values[i]
-                    logHit[base + i] = hit
-                    logMiss[base + i] = miss
+                    let slot = base + Int(slots[i])
+                    mus[slot] = values[i]
+                    logHit[slot] = hit
+                    logMiss[slot] = miss
                 }
             }
             // The prior row is uniform (all entries equal before normalisation).
@@ -173,6 +204,7 @@ struct ParzenEstimator {
         logSigmas.withUnsafeMutableBufferPointer { logSigmas in
         kernelConstants.withUnsafeMutableBufferPointer { kernelConstants in
         logMasses.withUnsafeMutableBufferPointer { logMasses in
+        slots.withUnsafeBufferPointer { slots in
             for position in 0..<n {
                 let kernel = Int(sorted[position])
                 let mu = values[kernel]
@@ -183,14 +215,15 @@ struct ParzenEstimator {
                     if position == 0 { sigma = next - mu } else if position == n - 1 { sigma = mu - previous }
                 }
                 sigma = min(max(sigma, minSigma), maxSigma)
-                mus[base + kernel] = mu
-                sigmas[base + kernel] = sigma
+                let slot = base + Int(slots[kernel])
+                mus[slot] = mu
+                sigmas[slot] = sigma
             }
             mus[base + n] = 0.5 * (low + high)
             sigmas[base + n] = high - low
 
-            func compute(_ kernel: Int) -> (logSigma: Double, constant: Double, logMass: Double) {
-                let mu = mus[base + kernel], sigma = sigmas[base + kernel]
+            func compute(_ slot: Int) -> (logSigma: Double, constant: Double, logMass: Double) {
+                let mu = mus[base + slot], sigma = sigmas[base + slot]
                 let logSigma = Foundation.log(sigma)
                 let logMass = TruncatedNormal.logGaussMass((low - mu) / sigma, (high - mu) / sigma)
                 return (logSigma, continuous ? -logSigma - TruncatedNormal.logSqrtTwoPi - logMass : -logMass, logMass)
@@ -202,18 +235,19 @@ struct ParzenEstimator {
                 cache.logMass.withUnsafeMutableBufferPointer { cachedLogMass in
                     for kernel in 0..<n {
                         let number = Int(numbers[kernel])
-                        let sigma = sigmas[base + kernel]
-                        inverseSigmas[base + kernel] = 1 / sigma
+                        let slot = Int(slots[kernel])
+                        let sigma = sigmas[base + slot]
+                        inverseSigmas[base + slot] = 1 / sigma
                         if number >= 0 && cachedSigma[number] == sigma {
-                            logSigmas[base + kernel] = cachedLogSigma[number]
-                            kernelConstants[kernel] += cachedConstant[number]
-                            logMasses[base + kernel] = cachedLogMass[number]
+                            logSigmas[base + slot] = cachedLogSigma[number]
+                            kernelConstants[slot] += cachedConstant[number]
+                            logMasses[base + slot] = cachedLogMass[number]
                             continue
                         }
-                        let (logSigma, constant, logMass) = compute(kernel)
-                        logSigmas[base + kernel] = logSigma
-                        kernelConstants[kernel] += constant
-                        logMasses[base + kernel] = logMass
+                        let (logSigma, constant, logMass) = compute(slot)
+                        logSigmas[base + slot] = logSigma
+                        kernelConstants[slot] += constant
+                        logMasses[base + slot] = logMass
                         if number >= 0 {
                             cachedSigma[number] = sigma
                             cachedLogSigma[number] = logSigma
@@ -224,11 +258,12 @@ struct ParzenEstimator {
                 }}}}
             } else {
                 for kernel in 0..<n {
-                    inverseSigmas[base + kernel] = 1 / sigmas[base + kernel]
-                    let (logSigma, constant, logMass) = compute(kernel)
-                    logSigmas[base + kernel] = logSigma
-                    kernelConstants[kernel] += constant
-                    logMasses[base + kernel] = logMass
+                    let slot = Int(slots[kernel])
+                    inverseSigmas[base + slot] = 1 / sigmas[base + slot]
+                    let (logSigma, constant, logMass) = compute(slot)
+                    logSigmas[base + slot] = logSigma
+                    kernelConstants[slot] += constant
+                    logMasses[base + slot] = logMass
                 }
             }
             inverseSigmas[base + n] = 1 / sigmas[base + n]
@@ -236,7 +271,7 @@ struct ParzenEstimator {
             logSigmas[base + n] = logSigma
             kernelConstants[n] += constant
             logMasses[base + n] = logMass
-        }}}}}}
+        }}}}}}}
     }
 
     // MARK: Sampling
@@ -265,7 +300,7 @@ struct ParzenEstimator {
 
     private func sampleDimension(_ d: Int, kernel: Int, quantile: Double) -> Double {
         let dimension = dimensions[d]
-        let index = d * stride + kernel
+        let index = d * stride + Int(slots[kernel])
         if dimension.kind == .categorical {
             // Count the choices whose cumulative probability is below the quantile (the last is 1).
             let hit = Foundation.exp(logHit[index]), miss = Foundation.exp(logMiss[index])
@@ -296,7 +331,9 @@ struct ParzenEstimator {
         var survivors: [Int32] = []
         var bounds: [Double] = []
         var order: [Int] = []
-        var pruneCounts: [Int] = []
+        /// The dimension that pruned the most kernels in the last pruned evaluation: the one to arrange
+        /// the next estimator by.
+        var leadingDimension = 0
     }
 
     /// Mixtures with fewer kernels are evaluated without pruning.
@@ -373,6 +410,7 @@ struct ParzenEstimator {
         if workspace.terms.count < blocks * k { workspace.terms = [SIMD8<Double>](repeating: .zero, count: blocks * k) }
         let kinds = dimensions.map { $0.kind }
         let skip = Self.skip
+        slots.withUnsafeBufferPointer { slots in
         mus.withUnsafeBufferPointer { mus in
         inverseSigmas.withUnsafeBufferPointer { inverseSigmas in
         logSigmas.withUnsafeBufferPointer { logSigmas in
@@ -390,9 +428,10 @@ struct ParzenEstimator {
                 var bestValue = SIMD8<Double>(repeating: -.infinity)
                 var bestKernel = SIMD8<Double>(repeating: 0)
                 for i in 0..<k {
-                    var acc = SIMD8<Double>(repeating: constants[i])
+                    let slot = Int(slots[i])
+                    var acc = SIMD8<Double>(repeating: constants[slot])
                     for d in 0..<dimensionCount {
-                        let index = d * stride + i
+                        let index = d * stride + slot
                         switch kinds[d] {
                         case .continuous:
                             let z = (points[row + d] - mus[index]) * inverseSigmas[index]
@@ -436,7 +475,7 @@ struct ParzenEstimator {
                     }
                     // Exact terms for the kernels that can matter, summed by an online log-sum-exp.
                     let best = Int(bestKernel[lane])
-                    var maximum = exactTerm(best, bound: terms[b * k + best][lane], lane: lane, row: row, lefts: lefts,
+                    var maximum = exactTerm(Int(slots[best]), bound: terms[b * k + best][lane], lane: lane, row: row, lefts: lefts,
                                             rights: rights, logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas,
                                             logSigmas: logSigmas)
                     if maximum == -.infinity {
@@ -447,7 +486,7 @@ struct ParzenEstimator {
                     for i in 0..<k where i != best {
                         let bound = terms[b * k + i][lane]
                         if bound < maximum - skip { continue }
-                        let term = exactTerm(i, bound: bound, lane: lane, row: row, lefts: lefts, rights: rights,
+                        let term = exactTerm(Int(slots[i]), bound: bound, lane: lane, row: row, lefts: lefts, rights: rights,
                                              logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas)
                         if term > maximum {
                             sum = sum * Foundation.exp(maximum - term) + 1
@@ -459,7 +498,7 @@ struct ParzenEstimator {
                     out[c] = maximum + Foundation.log(sum)
                 }
             }
-        }}}}}}}}}}}}
+        }}}}}}}}}}}}}
     }
 
     /// A pruning threshold below `term`: a little more than `skip` nats, so that rounding in a
@@ -472,11 +511,19 @@ struct ParzenEstimator {
         let k = kernelCount
         let stride = self.stride
         let dimensionCount = dimensions.count
-        let prior = k - 1
+        let prior = k - 1  // the prior's kernel index and slot
         let skip = Self.skip
         let kinds = dimensions.map { $0.kind }
         if workspace.bounds.count < k { workspace.bounds = [Double](repeating: 0, count: stride) }
         workspace.survivors.reserveCapacity(stride)
+        // Moved out of the workspace while in use, so that they stay uniquely referenced.
+        var survivors: [Int32] = []
+        var order: [Int] = []
+        swap(&survivors, &workspace.survivors)
+        swap(&order, &workspace.order)
+        var leading = workspace.leadingDimension
+        slots.withUnsafeBufferPointer { slots in
+        kernelInSlot.withUnsafeBufferPointer { kernelInSlot in
         mus.withUnsafeBufferPointer { mus in
         inverseSigmas.withUnsafeBufferPointer { inverseSigmas in
         logSigmas.withUnsafeBufferPointer { logSigmas in
@@ -489,12 +536,13 @@ struct ParzenEstimator {
         workspace.right.withUnsafeBufferPointer { rights in
         workspace.logWidth.withUnsafeBufferPointer { logWidths in
         workspace.bounds.withUnsafeMutableBufferPointer { bounds in
-            /// Kernel i's bound for one candidate, summed exactly as a lane of `logDensityFull` sums it.
+            /// The bound of kernel `i` for one candidate, summed exactly as a lane of `logDensityFull` sums it.
             @inline(__always)
             func fullBound(_ i: Int, lane: Int, row: Int) -> Double {
-                var acc = constants[i]
+                let slot = Int(slots[i])
+                var acc = constants[slot]
                 for d in 0..<dimensionCount {
-                    let index = d * stride + i
+                    let index = d * stride + slot
                     switch kinds[d] {
                     case .continuous:
                         let z = (points[row + d][lane] - mus[index]) * inverseSigmas[index]
@@ -513,6 +561,13 @@ struct ParzenEstimator {
                     }
                 }
                 return acc
+            }
+
+            /// The exact term of kernel `i`, whose bound is `bound`.
+            @inline(__always)
+            func exact(_ i: Int, bound: Double, lane: Int, row: Int) -> Double {
+                exactTerm(Int(slots[i]), bound: bound, lane: lane, row: row, lefts: lefts, rights: rights,
+                          logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas)
             }
 
             /// The kernels whose partial bound stays at or above `cut`, in kernel order.
@@ -559,7 +614,15 @@ struct ParzenEstimator {
                     }
                     if alive {
                         for lane in 0..<8 where !(acc[lane] < cut) && chunk + lane < k {
-                            survivors.append(Int32(chunk + lane))
+                            // Insert by kernel index (few survivors).
+                            let kernel = kernelInSlot[chunk + lane]
+                            var position = survivors.count
+                            survivors.append(kernel)
+                            while position > 0 && survivors[position - 1] > kernel {
+                                survivors[position] = survivors[position - 1]
+                                position -= 1
+                            }
+                            survivors[position] = kernel
                         }
                     }
                     chunk += 8
@@ -572,49 +635,42 @@ struct ParzenEstimator {
                 for i in 0..<k { survivors.append(Int32(i)) }
             }
 
-            /// The exact term of the kernel whose bound is `bound`.
-            @inline(__always)
-            func exact(_ i: Int, bound: Double, lane: Int, row: Int) -> Double {
-                exactTerm(i, bound: bound, lane: lane, row: row, lefts: lefts, rights: rights, logWidths: logWidths,
-                          mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas)
-            }
-
-            // Dimensions by how many kernels each alone prunes for the first candidate (a sample of kernels).
-            var order = workspace.order
+            // The arranged dimension first (its SIMD groups hold neighbours); the others by how many
+            // kernels each alone prunes for the first candidate, on a sample of the kernels.
             order.removeAll(keepingCapacity: true)
             order.append(contentsOf: 0..<dimensionCount)
-            do {
-                let priorBound = fullBound(prior, lane: 0, row: 0)
-                let lowest = hasDiscrete ? exact(prior, bound: priorBound, lane: 0, row: 0) : priorBound
-                if lowest.isFinite {
-                    let cut = Self.threshold(below: lowest)
-                    var pruned = [Int](repeating: 0, count: dimensionCount)
-                    for i in Swift.stride(from: 0, to: k, by: 4) {
-                        for d in 0..<dimensionCount {
-                            let index = d * stride + i
-                            var term: Double
-                            switch kinds[d] {
-                            case .continuous:
-                                let z = (points[d][0] - mus[index]) * inverseSigmas[index]
-                                term = -0.5 * z * z
-                            case .categorical:
-                                term = points[d][0] == mus[index] ? logHit[index] : logMiss[index]
-                            case .discrete:
-                                let mu = mus[index], inverse = inverseSigmas[index]
-                                let distance = max(0, max((lefts[d][0] - mu) * inverse, (mu - rights[d][0]) * inverse))
-                                term = min(0, logWidths[d][0] - logSigmas[index] - 0.5 * distance * distance)
-                            }
-                            if constants[i] + term < cut { pruned[d] += 1 }
+            let priorBound = fullBound(prior, lane: 0, row: 0)
+            let lowest = hasDiscrete ? exact(prior, bound: priorBound, lane: 0, row: 0) : priorBound
+            if lowest.isFinite {
+                let cut = Self.threshold(below: lowest)
+                var pruned = [Int](repeating: 0, count: dimensionCount)
+                for slot in Swift.stride(from: 0, to: k, by: 4) {
+                    for d in 0..<dimensionCount {
+                        let index = d * stride + slot
+                        var term: Double
+                        switch kinds[d] {
+                        case .continuous:
+                            let z = (points[d][0] - mus[index]) * inverseSigmas[index]
+                            term = -0.5 * z * z
+                        case .categorical:
+                            term = points[d][0] == mus[index] ? logHit[index] : logMiss[index]
+                        case .discrete:
+                            let mu = mus[index], inverse = inverseSigmas[index]
+                            let distance = max(0, max((lefts[d][0] - mu) * inverse, (mu - rights[d][0]) * inverse))
+                            term = min(0, logWidths[d][0] - logSigmas[index] - 0.5 * distance * distance)
                         }
-                    }
-                    order.sort { (a: Int, b: Int) -> Bool in
-                        let pa: Int = pruned[a], pb: Int = pruned[b]
-                        return pa > pb || (pa == pb && a < b)
+                        if constants[slot] + term < cut { pruned[d] += 1 }
                     }
                 }
+                let arranged = arrangedDimension ?? -1
+                order.sort { (a: Int, b: Int) -> Bool in
+                    if a == arranged || b == arranged { return a == arranged && b != arranged }
+                    let pa: Int = pruned[a], pb: Int = pruned[b]
+                    return pa > pb || (pa == pb && a < b)
+                }
+                leading = pruned.indices.max { pruned[$0] < pruned[$1] } ?? 0
             }
 
-            var survivors = workspace.survivors
             order.withUnsafeBufferPointer { order in
                 for c in 0..<count {
                     let lane = c % 8, row = (c / 8) * dimensionCount
@@ -638,15 +694,20 @@ struct ParzenEstimator {
                             best = Int(i)
                         }
                     }
-                    if !hasDiscrete {
-                        if best < 0 && cut != -.infinity {
-                            everyKernel(into: &survivors)
-                            for i in survivors {
-                                let bound = fullBound(Int(i), lane: lane, row: row)
-                                bounds[Int(i)] = bound
-                                if bound > bestValue { bestValue = bound }
+                    if best < 0 && cut != -.infinity {
+                        // No bound above -infinity among the survivors (NaN): evaluate every kernel.
+                        everyKernel(into: &survivors)
+                        for i in survivors {
+                            let bound = fullBound(Int(i), lane: lane, row: row)
+                            bounds[Int(i)] = bound
+                            if bound > bestValue {
+                                bestValue = bound
+                                best = Int(i)
                             }
                         }
+                        cut = -.infinity
+                    }
+                    if !hasDiscrete {
                         let maximum = bestValue
                         if maximum == -.infinity {
                             out[c] = -.infinity
@@ -661,18 +722,8 @@ struct ParzenEstimator {
                         out[c] = maximum + Foundation.log(sum)
                         continue
                     }
-                    if best < 0 {
-                        // No finite bound among the survivors: the full evaluation starts from kernel 0.
-                        everyKernel(into: &survivors)
-                        for i in survivors { bounds[Int(i)] = fullBound(Int(i), lane: lane, row: row) }
-                        best = 0
-                        bestValue = -.infinity
-                        for i in survivors where bounds[Int(i)] > bestValue {
-                            bestValue = bounds[Int(i)]
-                            best = Int(i)
-                        }
-                        cut = -.infinity
-                    }
+                    // The full evaluation starts from kernel 0 when no bound beats -infinity.
+                    if best < 0 { best = 0 }
                     var maximum = exact(best, bound: bounds[best], lane: lane, row: row)
                     if maximum == -.infinity {
                         out[c] = -.infinity
@@ -706,22 +757,23 @@ struct ParzenEstimator {
                     out[c] = maximum + Foundation.log(sum)
                 }
             }
-            workspace.survivors = survivors
-            workspace.order = order
-        }}}}}}}}}}}}
+        }}}}}}}}}}}}}}
+        workspace.survivors = survivors
+        workspace.order = order
+        workspace.leadingDimension = leading
     }
 
     /// The exact log term of kernel i for one candidate (a lane of a block): its bound with each
     /// discrete dimension's bound replaced by the exact log mass of [l, r].
     @inline(__always)
-    private func exactTerm(_ i: Int, bound: Double, lane: Int, row: Int, lefts: UnsafeBufferPointer<SIMD8<Double>>,
+    private func exactTerm(_ slot: Int, bound: Double, lane: Int, row: Int, lefts: UnsafeBufferPointer<SIMD8<Double>>,
                            rights: UnsafeBufferPointer<SIMD8<Double>>, logWidths: UnsafeBufferPointer<SIMD8<Double>>,
                            mus: UnsafeBufferPointer<Double>, inverseSigmas: UnsafeBufferPointer<Double>,
                            logSigmas: UnsafeBufferPointer<Double>) -> Double {
         var term = bound
         let stride = self.stride
         for d in 0..<dimensions.count where dimensions[d].kind == .discrete {
-            let index = d * stride + i
+            let index = d * stride + slot
             let l = lefts[row + d][lane], r = rights[row + d][lane]
             let mu = mus[index], inverse = inverseSigmas[index]
             let distance = max(0, max((l - mu) * inverse, (mu - r) * inverse))

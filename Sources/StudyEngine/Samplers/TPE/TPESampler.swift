@@ -50,6 +50,7 @@ public final class TPESampler: Sampler {
         var below = ParzenEstimator()
         var above = ParzenEstimator()
         var candidates: [Double] = []
+        var arrangement: [Int32] = []
         var belowDensity: [Double] = []
         var aboveDensity: [Double] = []
         init(directions: [StudyDirection]) { store = TPEObservationStore(directions: directions) }
@@ -413,9 +414,26 @@ public final class TPESampler: Sampler {
             context.below.reset(dimensions: parzenDimensions, observationCount: belowNumbers.count,
                                 observationWeights: $0, settings: settings)
         }
-        aboveWeights.withUnsafeBufferPointer {
-            context.above.reset(dimensions: parzenDimensions, observationCount: aboveNumbers.count,
-                                observationWeights: $0, settings: settings)
+        // Above: stored in the order of the dimension that pruned most last time (see ParzenEstimator.reset).
+        let arrangedDimension = min(context.workspace.leadingDimension, dimensionCount - 1)
+        context.arrangement.removeAll(keepingCapacity: true)
+        if aboveNumbers.count + 1 >= ParzenEstimator.pruningKernelCount {
+            store.role.withUnsafeBufferPointer { role in
+                store.kernelIndex.withUnsafeBufferPointer { kernelIndex in
+                    for number in columns[arrangedDimension].sorted where role[Int(number)] == 2 {
+                        context.arrangement.append(kernelIndex[Int(number)])
+                    }
+                    for number in runningNumbers where role[number] == 3 { context.arrangement.append(kernelIndex[number]) }
+                }
+            }
+        }
+        aboveWeights.withUnsafeBufferPointer { weights in
+            context.arrangement.withUnsafeBufferPointer { arrangement in
+                context.above.reset(dimensions: parzenDimensions, observationCount: aboveNumbers.count,
+                                    observationWeights: weights, settings: settings,
+                                    arrangement: arrangement.count == aboveNumbers.count ? arrangement : nil,
+                                    arrangedDimension: arrangedDimension)
+            }
         }
 
         var belowValues = [Double](repeating: 0, count: belowNumbers.count)
