@@ -289,7 +289,6 @@ public final class TPESampler: Sampler {
         let trials = try study.trials()
         let store = context.store
         if let last = trials.last { store.reserve(last.number + 1) }
-        store.role.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
 
         // Roles: 1 below, 2 above (finished), 3 above (running, constant liar).
         var finishedCount = 0
@@ -297,13 +296,15 @@ public final class TPESampler: Sampler {
         var prunedNumbers: [Int] = []
         var runningIndices: [Int] = []
         let singleObjective = store.directions.count == 1
+        var role = store.takeRoles()
+        role.withUnsafeMutableBufferPointer { role in
         trials.withUnsafeBufferPointer { trials in
             for index in trials.indices {
                 let number = trials[index].number
                 switch trials[index].state {
                 case .complete, .pruned:
                     if store.recordedState[number] == 0 { store.record(trials[index]) }
-                    store.role[number] = 2
+                    role[number] = 2
                     finishedCount += 1
                     if trials[index].state == .pruned {
                         prunedNumbers.append(number)
@@ -311,22 +312,31 @@ public final class TPESampler: Sampler {
                         completeNumbers.append(number)
                     }
                 case .running where constantLiar && number != trial.number:
-                    store.role[number] = 3
+                    role[number] = 3
                     runningIndices.append(index)
                 default:
                     break
                 }
             }
-        }
+        }}
+        store.role = role
+        role = []
         guard finishedCount >= nStartupTrials else { return nil }
 
         // Split into below and above (Optuna's _split_trials).
         let gammaFunction = gamma ?? (singleObjective ? TPESampler.defaultGamma : TPESampler.defaultGammaMultiObjective)
         var remaining = max(0, gammaFunction(finishedCount))
         if singleObjective {
-            for number in store.completeByLoss where remaining > 0 && store.role[Int(number)] == 2 {
-                store.role[Int(number)] = 1
-                remaining -= 1
+            store.completeByLoss.withUnsafeBufferPointer { completeByLoss in
+                store.role.withUnsafeMutableBufferPointer { role in
+                    for number in completeByLoss {
+                        if remaining == 0 { break }
+                        if role[Int(number)] == 2 {
+                            role[Int(number)] = 1
+                            remaining -= 1
+                        }
+                    }
+                }
             }
         } else {
             let below = MultiObjectiveSplit.below(numbers: completeNumbers, store: store, count: remaining)
@@ -370,7 +380,16 @@ public final class TPESampler: Sampler {
         var belowNumbers: [Int32] = []
         var aboveNumbers: [Int32] = []  // -1 - row for running trials
         var aboveTrialNumbers: [Int32] = []
-        let columnValues = columns.map(\.values)
+        // Finished trials lacking a value of some dimension drop out.
+        for column in columns {
+            column.values.withUnsafeBufferPointer { values in
+                store.role.withUnsafeMutableBufferPointer { roles in
+                    for number in 0..<roles.count where roles[number] == 1 || roles[number] == 2 {
+                        if !(number < values.count && !values[number].isNaN) { roles[number] = 0 }
+                    }
+                }
+            }
+        }
         store.role.withUnsafeMutableBufferPointer { roles in
         store.kernelIndex.withUnsafeMutableBufferPointer { kernelIndex in
         trials.withUnsafeBufferPointer { trials in
@@ -382,15 +401,6 @@ public final class TPESampler: Sampler {
                     kernelIndex[number] = Int32(aboveNumbers.count)
                     aboveNumbers.append(Int32(-1 - runningRow[number]!))
                     aboveTrialNumbers.append(Int32(number))
-                    continue
-                }
-                var complete = true
-                for values in columnValues where !(number < values.count && !values[number].isNaN) {
-                    complete = false
-                    break
-                }
-                if !complete {
-                    roles[number] = 0
                     continue
                 }
                 if role == 1 {
@@ -444,10 +454,19 @@ public final class TPESampler: Sampler {
         aboveSorted.reserveCapacity(aboveNumbers.count)
         for (d, column) in columns.enumerated() {
             column.values.withUnsafeBufferPointer { values in
-                for (kernel, number) in belowNumbers.enumerated() { belowValues[kernel] = values[Int(number)] }
-                for (kernel, number) in aboveNumbers.enumerated() {
-                    aboveValues[kernel] = number >= 0
-                        ? values[Int(number)] : runningValues[Int(-1 - number) * dimensionCount + d]
+                belowValues.withUnsafeMutableBufferPointer { belowValues in
+                    belowNumbers.withUnsafeBufferPointer { belowNumbers in
+                        for kernel in belowNumbers.indices { belowValues[kernel] = values[Int(belowNumbers[kernel])] }
+                    }
+                }
+                aboveValues.withUnsafeMutableBufferPointer { aboveValues in
+                    aboveNumbers.withUnsafeBufferPointer { aboveNumbers in
+                        for kernel in aboveNumbers.indices {
+                            let number = aboveNumbers[kernel]
+                            aboveValues[kernel] = number >= 0
+                                ? values[Int(number)] : runningValues[Int(-1 - number) * dimensionCount + d]
+                        }
+                    }
                 }
             }
             belowSorted.removeAll(keepingCapacity: true)
