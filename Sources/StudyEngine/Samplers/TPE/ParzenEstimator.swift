@@ -54,9 +54,10 @@ struct ParzenEstimator {
     /// Per kernel: log w_k plus every dimension's constant (-log sigma - log sqrt(2 pi) - log Z for
     /// continuous dimensions, -log Z for discrete ones), Z being the mass inside the bounds.
     private(set) var kernelConstants: [Double] = []
-    /// Per kernel and dimension: log Z and log Phi((low - mu) / sigma), which sampling needs.
+    /// Per kernel and dimension: log Z, which sampling needs.
     private var logMasses: [Double] = []
-    private var logLowerTails: [Double] = []
+    /// Per kernel and dimension: sqrt(1/2) / sigma, for the pruning bounds (0.5 z^2 as one square).
+    private var halfInverseSigmas: [Double] = []
     /// Where each kernel's numbers are stored (its slot), and the kernel in each slot. Slots follow
     /// kernel order unless `reset` was given an arrangement; the prior is always last.
     private(set) var slots: [Int32] = []
@@ -110,7 +111,7 @@ struct ParzenEstimator {
         Self.grow(&logHit, to: size, 0)
         Self.grow(&logMiss, to: size, 0)
         Self.grow(&logMasses, to: size, 0)
-        Self.grow(&logLowerTails, to: size, 0)
+        Self.grow(&halfInverseSigmas, to: size, 0)
         Self.grow(&kernelConstants, to: stride, 0)
         if slots.count < k {
             slots = [Int32](repeating: 0, count: stride)
@@ -271,6 +272,9 @@ struct ParzenEstimator {
             logSigmas[base + n] = logSigma
             kernelConstants[n] += constant
             logMasses[base + n] = logMass
+            halfInverseSigmas.withUnsafeMutableBufferPointer { halfInverseSigmas in
+                for slot in 0..<k { halfInverseSigmas[base + slot] = inverseSigmas[base + slot] * 0.70710678118654752440 }
+            }
         }}}}}}}
     }
 
@@ -526,6 +530,7 @@ struct ParzenEstimator {
         kernelInSlot.withUnsafeBufferPointer { kernelInSlot in
         mus.withUnsafeBufferPointer { mus in
         inverseSigmas.withUnsafeBufferPointer { inverseSigmas in
+        halfInverseSigmas.withUnsafeBufferPointer { halfInverseSigmas in
         logSigmas.withUnsafeBufferPointer { logSigmas in
         logHit.withUnsafeBufferPointer { logHit in
         logMiss.withUnsafeBufferPointer { logMiss in
@@ -577,6 +582,7 @@ struct ParzenEstimator {
                 let constantBase = UnsafeRawPointer(constants.baseAddress!)
                 let muBase = UnsafeRawPointer(mus.baseAddress!)
                 let inverseBase = UnsafeRawPointer(inverseSigmas.baseAddress!)
+                let halfInverseBase = UnsafeRawPointer(halfInverseSigmas.baseAddress!)
                 let logSigmaBase = UnsafeRawPointer(logSigmas.baseAddress!)
                 let hitBase = UnsafeRawPointer(logHit.baseAddress!)
                 let missBase = UnsafeRawPointer(logMiss.baseAddress!)
@@ -589,9 +595,10 @@ struct ParzenEstimator {
                         let mu = muBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
                         switch kinds[d] {
                         case .continuous:
-                            let inverse = inverseBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                            let z = (SIMD8<Double>(repeating: points[row + d][lane]) - mu) * inverse
-                            acc -= 0.5 * z * z
+                            // 0.5 z^2 as (z / sqrt 2)^2: a bound, off by an ulp or so from the exact term.
+                            let halfInverse = halfInverseBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                            let w = (SIMD8<Double>(repeating: points[row + d][lane]) - mu) * halfInverse
+                            acc -= w * w
                         case .categorical:
                             let hit = hitBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
                             let miss = missBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
@@ -757,7 +764,7 @@ struct ParzenEstimator {
                     out[c] = maximum + Foundation.log(sum)
                 }
             }
-        }}}}}}}}}}}}}}
+        }}}}}}}}}}}}}}}
         workspace.survivors = survivors
         workspace.order = order
         workspace.leadingDimension = leading
