@@ -364,8 +364,9 @@ struct ParzenEstimator {
     /// dimension's term is <= 0) fall more than 51 nats below the prior kernel's exact term, a lower
     /// bound of the largest term. Only the remaining kernels get their bound summed in dimension
     /// order, so every number that reaches the result is the one the full evaluation computes.
+    /// `pruning: false` evaluates every kernel whatever the mixture's size (the results are the same).
     func logDensity(candidates: UnsafeBufferPointer<Double>, count: Int, into out: UnsafeMutableBufferPointer<Double>,
-                    workspace: inout Workspace) {
+                    workspace: inout Workspace, pruning: Bool = true) {
         let dimensionCount = dimensions.count
         let blocks = (count + 7) / 8
         if workspace.point.count < blocks * dimensionCount {
@@ -398,7 +399,7 @@ struct ParzenEstimator {
                 workspace.logWidth[b * dimensionCount + d] = logWidth
             }
         }
-        if kernelCount >= Self.pruningKernelCount {
+        if pruning && kernelCount >= Self.pruningKernelCount {
             logDensityPruned(count: count, into: out, workspace: &workspace)
         } else {
             logDensityFull(count: count, into: out, workspace: &workspace)
