@@ -127,6 +127,90 @@ import Testing
         for (a, b) in zip(out, m.log_pdf) { #expect(Self.close(a, b), "\(a) vs \(b)") }
     }
 
+    /// The pruned evaluation of a large mixture (kernels bounded away in SIMD groups, kernels stored in
+    /// the order of one dimension) gives bit for bit the numbers of the evaluation of every kernel.
+    @Test func prunedDensityEqualsFullDensityBitForBit() throws {
+        let distributions: [ParameterDistribution] = [
+            .float(try FloatDistribution(low: -5, high: 5)), .float(try FloatDistribution(low: 1e-4, high: 1, log: true)),
+            .int(try IntDistribution(low: 0, high: 100)), .int(try IntDistribution(low: 1, high: 1024, log: true)),
+            .categorical(try CategoricalDistribution(choices: ["a", "b", "c", "d"])),
+            .float(try FloatDistribution(low: 0, high: 1, step: 0.1)),
+        ]
+        let dimensions = distributions.map(ParzenDimension.init)
+        let random = RandomSource(seed: 7)
+        func draw(_ d: Int, near center: Double?) -> Double {
+            let dimension = dimensions[d]
+            if dimension.kind == .categorical { return Double(random.integer(below: dimension.choiceCount)) }
+            let low = dimension.transform(dimension.low), high = dimension.transform(dimension.high)
+            var x = low + (high - low) * random.uniform()
+            if let center { x = min(high, max(low, dimension.transform(center) + 0.05 * (high - low) * (random.uniform() - 0.5))) }
+            return dimension.untransform(x)
+        }
+        for n in [60, 400] {
+            // Observations clustered around a few centres, as a TPE run makes them.
+            let centres = (0..<4).map { _ in (0..<dimensions.count).map { draw($0, near: nil) } }
+            var observations = [[Double]](repeating: [], count: dimensions.count)
+            for i in 0..<n {
+                let centre = i % 3 == 0 ? nil : centres[i % 4]
+                for d in dimensions.indices { observations[d].append(draw(d, near: centre?[d])) }
+            }
+            let orders = dimensions.indices.map { d -> [Int] in
+                let values = observations[d].map { dimensions[d].kind == .categorical ? $0 : dimensions[d].transform($0) }
+                return values.indices.sorted { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
+            }
+            let plain = Self.estimator(dimensions, observations, orders: orders, settings: ParzenEstimatorSettings())
+            // The same mixture stored in the order of dimension 1.
+            let weights = TPESampler.defaultWeights(n)
+            let arrangement = orders[1].map { Int32($0) }
+            var arranged = ParzenEstimator()
+            weights.withUnsafeBufferPointer { w in
+                arrangement.withUnsafeBufferPointer { a in
+                    arranged.reset(dimensions: dimensions, observationCount: n, observationWeights: w,
+                                   settings: ParzenEstimatorSettings(), arrangement: a, arrangedDimension: 1)
+                }
+            }
+            for (d, dimension) in dimensions.enumerated() {
+                let values = observations[d].map { dimension.kind == .categorical ? $0 : dimension.transform($0) }
+                let sorted = orders[d].map { Int32($0) }
+                values.withUnsafeBufferPointer { v in
+                    sorted.withUnsafeBufferPointer { s in arranged.setObservations(dimension: d, values: v, sorted: s) }
+                }
+            }
+            // Candidates: uniform, near the centres, and exactly on observations.
+            let count = 60
+            var candidates: [Double] = []
+            for c in 0..<count {
+                for d in dimensions.indices {
+                    switch c % 3 {
+                    case 0: candidates.append(draw(d, near: nil))
+                    case 1: candidates.append(draw(d, near: centres[c % 4][d]))
+                    default: candidates.append(observations[d][c % n])
+                    }
+                }
+            }
+            var full = [Double](repeating: 0, count: count)
+            var pruned = full, prunedArranged = full
+            var workspace = ParzenEstimator.Workspace()
+            candidates.withUnsafeBufferPointer { points in
+                full.withUnsafeMutableBufferPointer {
+                    plain.logDensity(candidates: points, count: count, into: $0, workspace: &workspace, pruning: false)
+                }
+                pruned.withUnsafeMutableBufferPointer {
+                    plain.logDensity(candidates: points, count: count, into: $0, workspace: &workspace)
+                }
+                prunedArranged.withUnsafeMutableBufferPointer {
+                    arranged.logDensity(candidates: points, count: count, into: $0, workspace: &workspace)
+                }
+            }
+            #expect(full.allSatisfy { $0.isFinite })
+            for c in 0..<count {
+                #expect(pruned[c].bitPattern == full[c].bitPattern, "n=\(n) candidate \(c): \(pruned[c]) vs \(full[c])")
+                #expect(prunedArranged[c].bitPattern == full[c].bitPattern,
+                        "arranged n=\(n) candidate \(c): \(prunedArranged[c]) vs \(full[c])")
+            }
+        }
+    }
+
     @Test func gammaAndWeightsMatchOptuna() {
         for (key, expected) in Self.fixture.gamma { #expect(TPESampler.defaultGamma(Int(key)!) == expected) }
         for (key, expected) in Self.fixture.gamma_multiobjective {

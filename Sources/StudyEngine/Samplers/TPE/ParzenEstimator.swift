@@ -13,6 +13,7 @@ final class KernelConstantCache {
     var sigma: [Double] = []
     var logSigma: [Double] = []
     var constant: [Double] = []
+    var logMass: [Double] = []
 
     func reserve(_ count: Int) {
         guard sigma.count < count else { return }
@@ -20,6 +21,7 @@ final class KernelConstantCache {
         sigma.append(contentsOf: repeatElement(.nan, count: grow))
         logSigma.append(contentsOf: repeatElement(0, count: grow))
         constant.append(contentsOf: repeatElement(0, count: grow))
+        logMass.append(contentsOf: repeatElement(0, count: grow))
     }
 }
 
@@ -27,58 +29,133 @@ final class KernelConstantCache {
 /// `_MixtureOfProductDistribution`): one kernel per observation plus a prior kernel, all dimensions
 /// of kernel k sharing the mixture weight w_k.
 ///
-/// Storage is a structure of arrays, dimension-major (`mus[d * kernelCount + k]`), so the loops over
-/// kernels in `logDensity` run over contiguous memory.
+/// Storage is a structure of arrays, dimension-major (`mus[d * stride + k]`, the stride being the
+/// kernel count rounded up to a multiple of 8), so the loops over kernels in `logDensity` run over
+/// contiguous memory. The buffers only grow: `reset` refits an estimator without allocating, so a
+/// sampler keeps one estimator per study and refills it on every call.
 struct ParzenEstimator {
-    let dimensions: [ParzenDimension]
+    private(set) var dimensions: [ParzenDimension] = []
     /// Observations + 1 prior kernel (just the prior when there are no observations).
-    let kernelCount: Int
-    let observationCount: Int
+    private(set) var kernelCount = 1
+    private(set) var observationCount = 0
+    /// Distance between two dimensions' rows in the per-kernel arrays (kernelCount rounded up to 8);
+    /// padding kernels have a constant of -infinity.
+    private(set) var stride = 8
     /// Normalised mixture weights.
-    private(set) var weights: [Double]
+    private(set) var weights: [Double] = []
     /// Kernel means in Parzen space; for a categorical dimension the observed choice (-1 for the prior).
-    private(set) var mus: [Double]
-    private(set) var sigmas: [Double]
-    private(set) var inverseSigmas: [Double]
-    private(set) var logSigmas: [Double]
+    private(set) var mus: [Double] = []
+    private(set) var sigmas: [Double] = []
+    private(set) var inverseSigmas: [Double] = []
+    private(set) var logSigmas: [Double] = []
     /// For categorical dimensions: log probability of the kernel's own choice and of any other choice.
-    private var logHit: [Double]
-    private var logMiss: [Double]
+    private var logHit: [Double] = []
+    private var logMiss: [Double] = []
     /// Per kernel: log w_k plus every dimension's constant (-log sigma - log sqrt(2 pi) - log Z for
     /// continuous dimensions, -log Z for discrete ones), Z being the mass inside the bounds.
-    private(set) var kernelConstants: [Double]
-    private let settings: ParzenEstimatorSettings
-    private let hasDiscrete: Bool
+    private(set) var kernelConstants: [Double] = []
+    /// Per kernel and dimension: log Z, which sampling needs.
+    private var logMasses: [Double] = []
+    /// Per kernel and dimension: sqrt(1/2) / sigma, for the pruning bounds (0.5 z^2 as one square).
+    private var halfInverseSigmas: [Double] = []
+    /// Where each kernel's numbers are stored (its slot), and the kernel in each slot. Slots follow
+    /// kernel order unless `reset` was given an arrangement; the prior is always last.
+    private(set) var slots: [Int32] = []
+    private(set) var kernelInSlot: [Int32] = []
+    /// The dimension whose sorted order the slots follow, if any.
+    private(set) var arrangedDimension: Int?
+    private var settings = ParzenEstimatorSettings()
+    private var hasDiscrete = false
+
+    /// An empty estimator, to be filled by `reset`.
+    init() {}
 
     /// An estimator over `dimensions` for `observationCount` observations with unnormalised
-    /// `observationWeights` (the prior's weight is appended). Fill every dimension with
-    /// `setObservations`, then call `finish()`.
+    /// `observationWeights` (the prior's weight is appended). Fill every dimension with `setObservations`.
     init(dimensions: [ParzenDimension], observationCount: Int, observationWeights: UnsafeBufferPointer<Double>,
          settings: ParzenEstimatorSettings) {
+        reset(dimensions: dimensions, observationCount: observationCount, observationWeights: observationWeights,
+              settings: settings)
+    }
+
+    /// Refits the estimator to new observations, reusing its buffers (see the initializer).
+    ///
+    /// `arrangement`, the observations of dimension `arrangedDimension` in order of value (kernel
+    /// indices, every observation once), stores the kernels in that order, so that the SIMD groups of
+    /// the pruned density evaluation hold neighbours (no effect on any result).
+    mutating func reset(dimensions: [ParzenDimension], observationCount: Int, observationWeights: UnsafeBufferPointer<Double>,
+                        settings: ParzenEstimatorSettings, arrangement: UnsafeBufferPointer<Int32>? = nil,
+                        arrangedDimension: Int? = nil) {
         precondition(observationWeights.count >= observationCount)
-        self.dimensions = dimensions
+        if self.dimensions != dimensions { self.dimensions = dimensions }
         self.observationCount = observationCount
         self.settings = settings
         let k = observationCount + 1
         kernelCount = k
-        var weights = [Double](repeating: 1, count: k)
+        stride = (k + 7) / 8 * 8
+        weights.removeAll(keepingCapacity: true)
         if observationCount > 0 {
-            for i in 0..<observationCount { weights[i] = observationWeights[i] }
-            weights[observationCount] = settings.priorWeight
+            weights.append(contentsOf: observationWeights[0..<observationCount])
+            weights.append(settings.priorWeight)
             var total = 0.0
             for w in weights { total += w }
             for i in 0..<k { weights[i] /= total }
+        } else {
+            weights.append(1)
         }
-        self.weights = weights
-        let size = dimensions.count * k
-        mus = [Double](repeating: 0, count: size)
-        sigmas = [Double](repeating: 1, count: size)
-        inverseSigmas = [Double](repeating: 1, count: size)
-        logSigmas = [Double](repeating: 0, count: size)
-        logHit = [Double](repeating: 0, count: size)
-        logMiss = [Double](repeating: 0, count: size)
-        kernelConstants = weights.map { Foundation.log($0) }
+        let size = dimensions.count * stride
+        Self.grow(&mus, to: size, 0)
+        Self.grow(&sigmas, to: size, 1)
+        Self.grow(&inverseSigmas, to: size, 1)
+        Self.grow(&logSigmas, to: size, 0)
+        Self.grow(&logHit, to: size, 0)
+        Self.grow(&logMiss, to: size, 0)
+        Self.grow(&logMasses, to: size, 0)
+        Self.grow(&halfInverseSigmas, to: size, 0)
+        Self.grow(&kernelConstants, to: stride, 0)
+        if slots.count < k {
+            slots = [Int32](repeating: 0, count: stride)
+            kernelInSlot = slots
+        }
+        if let arrangement, arrangement.count == observationCount {
+            self.arrangedDimension = arrangedDimension
+            for (slot, kernel) in arrangement.enumerated() {
+                slots[Int(kernel)] = Int32(slot)
+                kernelInSlot[slot] = kernel
+            }
+        } else {
+            self.arrangedDimension = nil
+            for i in 0..<observationCount {
+                slots[i] = Int32(i)
+                kernelInSlot[i] = Int32(i)
+            }
+        }
+        slots[observationCount] = Int32(observationCount)
+        kernelInSlot[observationCount] = Int32(observationCount)
+        kernelConstants.withUnsafeMutableBufferPointer { constants in
+            for i in 0..<k { constants[Int(slots[i])] = Foundation.log(weights[i]) }
+            for i in k..<stride { constants[i] = -.infinity }
+        }
+        // Padding kernels: harmless parameters (their constant already excludes them).
+        for d in 0..<dimensions.count {
+            for i in k..<stride {
+                mus[d * stride + i] = 0
+                sigmas[d * stride + i] = 1
+                inverseSigmas[d * stride + i] = 1
+                logSigmas[d * stride + i] = 0
+                logHit[d * stride + i] = 0
+                logMiss[d * stride + i] = 0
+            }
+        }
         hasDiscrete = dimensions.contains { $0.kind == .discrete }
+    }
+
+    /// Grows `array` to at least `count` elements (never shrinks, so the buffer is reused).
+    @inline(__always)
+    private static func grow(_ array: inout [Double], to count: Int, _ fill: Double) {
+        if array.count < count {
+            array.append(contentsOf: repeatElement(fill, count: max(count, array.count + array.count / 2) - array.count))
+        }
     }
 
     /// Sets dimension `d` from the observations in kernel order (`values[k]`, Parzen space: choice
@@ -90,7 +167,7 @@ struct ParzenEstimator {
         let dimension = dimensions[d]
         let n = observationCount
         let k = kernelCount
-        let base = d * k
+        let base = d * stride
         if dimension.kind == .categorical {
             let choices = Double(dimension.choiceCount)
             let logPrior = -Foundation.log(choices)
@@ -101,9 +178,10 @@ struct ParzenEstimator {
                 let hit = rowSum == 0 ? -Double.infinity : Foundation.log((fill + 1) / rowSum)
                 let miss = Foundation.log(fill / rowSum)
                 for i in 0..<n {
-                    mus[base + i] = values[i]
-                    logHit[base + i] = hit
-                    logMiss[base + i] = miss
+                    let slot = base + Int(slots[i])
+                    mus[slot] = values[i]
+                    logHit[slot] = hit
+                    logMiss[slot] = miss
                 }
             }
             // The prior row is uniform (all entries equal before normalisation).
@@ -126,6 +204,8 @@ struct ParzenEstimator {
         inverseSigmas.withUnsafeMutableBufferPointer { inverseSigmas in
         logSigmas.withUnsafeMutableBufferPointer { logSigmas in
         kernelConstants.withUnsafeMutableBufferPointer { kernelConstants in
+        logMasses.withUnsafeMutableBufferPointer { logMasses in
+        slots.withUnsafeBufferPointer { slots in
             for position in 0..<n {
                 let kernel = Int(sorted[position])
                 let mu = values[kernel]
@@ -136,62 +216,82 @@ struct ParzenEstimator {
                     if position == 0 { sigma = next - mu } else if position == n - 1 { sigma = mu - previous }
                 }
                 sigma = min(max(sigma, minSigma), maxSigma)
-                mus[base + kernel] = mu
-                sigmas[base + kernel] = sigma
+                let slot = base + Int(slots[kernel])
+                mus[slot] = mu
+                sigmas[slot] = sigma
             }
             mus[base + n] = 0.5 * (low + high)
             sigmas[base + n] = high - low
 
-            func compute(_ kernel: Int) -> (logSigma: Double, constant: Double) {
-                let mu = mus[base + kernel], sigma = sigmas[base + kernel]
+            func compute(_ slot: Int) -> (logSigma: Double, constant: Double, logMass: Double) {
+                let mu = mus[base + slot], sigma = sigmas[base + slot]
                 let logSigma = Foundation.log(sigma)
                 let logMass = TruncatedNormal.logGaussMass((low - mu) / sigma, (high - mu) / sigma)
-                return (logSigma, continuous ? -logSigma - TruncatedNormal.logSqrtTwoPi - logMass : -logMass)
+                return (logSigma, continuous ? -logSigma - TruncatedNormal.logSqrtTwoPi - logMass : -logMass, logMass)
             }
             if let cache, let numbers {
                 cache.sigma.withUnsafeMutableBufferPointer { cachedSigma in
                 cache.logSigma.withUnsafeMutableBufferPointer { cachedLogSigma in
                 cache.constant.withUnsafeMutableBufferPointer { cachedConstant in
+                cache.logMass.withUnsafeMutableBufferPointer { cachedLogMass in
                     for kernel in 0..<n {
                         let number = Int(numbers[kernel])
-                        let sigma = sigmas[base + kernel]
-                        inverseSigmas[base + kernel] = 1 / sigma
+                        let slot = Int(slots[kernel])
+                        let sigma = sigmas[base + slot]
+                        inverseSigmas[base + slot] = 1 / sigma
                         if number >= 0 && cachedSigma[number] == sigma {
-                            logSigmas[base + kernel] = cachedLogSigma[number]
-                            kernelConstants[kernel] += cachedConstant[number]
+                            logSigmas[base + slot] = cachedLogSigma[number]
+                            kernelConstants[slot] += cachedConstant[number]
+                            logMasses[base + slot] = cachedLogMass[number]
                             continue
                         }
-                        let (logSigma, constant) = compute(kernel)
-                        logSigmas[base + kernel] = logSigma
-                        kernelConstants[kernel] += constant
+                        let (logSigma, constant, logMass) = compute(slot)
+                        logSigmas[base + slot] = logSigma
+                        kernelConstants[slot] += constant
+                        logMasses[base + slot] = logMass
                         if number >= 0 {
                             cachedSigma[number] = sigma
                             cachedLogSigma[number] = logSigma
                             cachedConstant[number] = constant
+                            cachedLogMass[number] = logMass
                         }
                     }
-                }}}
+                }}}}
             } else {
                 for kernel in 0..<n {
-                    inverseSigmas[base + kernel] = 1 / sigmas[base + kernel]
-                    let (logSigma, constant) = compute(kernel)
-                    logSigmas[base + kernel] = logSigma
-                    kernelConstants[kernel] += constant
+                    let slot = Int(slots[kernel])
+                    inverseSigmas[base + slot] = 1 / sigmas[base + slot]
+                    let (logSigma, constant, logMass) = compute(slot)
+                    logSigmas[base + slot] = logSigma
+                    kernelConstants[slot] += constant
+                    logMasses[base + slot] = logMass
                 }
             }
             inverseSigmas[base + n] = 1 / sigmas[base + n]
-            let (logSigma, constant) = compute(n)
+            let (logSigma, constant, logMass) = compute(n)
             logSigmas[base + n] = logSigma
             kernelConstants[n] += constant
-        }}}}}
+            logMasses[base + n] = logMass
+            halfInverseSigmas.withUnsafeMutableBufferPointer { halfInverseSigmas in
+                for slot in 0..<k { halfInverseSigmas[base + slot] = inverseSigmas[base + slot] * 0.70710678118654752440 }
+            }
+        }}}}}}}
     }
 
     // MARK: Sampling
 
     /// `count` draws from the mixture, in internal representation, laid out `out[c * dimensions + d]`.
     func sample(count: Int, using random: RandomSource) -> [Double] {
+        var out: [Double] = []
+        sample(count: count, using: random, into: &out)
+        return out
+    }
+
+    /// `sample(count:using:)` into `out` (replacing its contents, reusing its buffer).
+    func sample(count: Int, using random: RandomSource, into out: inout [Double]) {
         let dimensionCount = dimensions.count
-        var out = [Double](repeating: 0, count: count * dimensionCount)
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: repeatElement(0, count: count * dimensionCount))
         weights.withUnsafeBufferPointer { weights in
             for c in 0..<count {
                 let kernel = random.index(weightedBy: weights)
@@ -200,12 +300,11 @@ struct ParzenEstimator {
                 }
             }
         }
-        return out
     }
 
     private func sampleDimension(_ d: Int, kernel: Int, quantile: Double) -> Double {
         let dimension = dimensions[d]
-        let index = d * kernelCount + kernel
+        let index = d * stride + Int(slots[kernel])
         if dimension.kind == .categorical {
             // Count the choices whose cumulative probability is below the quantile (the last is 1).
             let hit = Foundation.exp(logHit[index]), miss = Foundation.exp(logMiss[index])
@@ -219,7 +318,7 @@ struct ParzenEstimator {
         }
         let mu = mus[index], sigma = sigmas[index]
         let a = (dimension.adaptedLow - mu) / sigma, b = (dimension.adaptedHigh - mu) / sigma
-        let x = TruncatedNormal.ppf(quantile, a, b) * sigma + mu
+        let x = TruncatedNormal.ppf(quantile, a, b, logMass: logMasses[index]) * sigma + mu
         return dimension.untransform(x)
     }
 
@@ -232,27 +331,44 @@ struct ParzenEstimator {
         var left: [SIMD8<Double>] = []
         var right: [SIMD8<Double>] = []
         var logWidth: [SIMD8<Double>] = []
+        /// Pruned evaluation: the kernels that can matter for one candidate, and their bounds.
+        var survivors: [Int32] = []
+        var bounds: [Double] = []
+        var order: [Int] = []
+        /// The dimension that pruned the most kernels in the last pruned evaluation: the one to arrange
+        /// the next estimator by.
+        var leadingDimension = 0
     }
+
+    /// Mixtures with fewer kernels are evaluated without pruning.
+    static let pruningKernelCount = 48
+    /// Kernels whose log term is this far below the largest one do not change the sum in double precision.
+    static let skip = 50.0
 
     /// log of the mixture density at each candidate (`candidates[c * dimensions + d]`, internal
     /// representation), written to `out[c]`.
     ///
-    /// Candidates go eight at a time (SIMD lanes) through one pass over the kernels, each kernel's
-    /// parameters loaded once; continuous and categorical dimensions are summed exactly. A discrete
-    /// dimension needs log(Phi(r) - Phi(l)) per kernel, two erfcs; instead the pass adds an upper bound,
-    /// log((r - l)/sigma * phi(distance from mu to [l, r] in sigmas)), capped at 0 (a mass is at most 1,
-    /// and the density on [l, r] is at most its value at the point nearest mu). Every term is then an
-    /// upper bound of the kernel's exact log term. The exact mass is computed only for kernels whose
-    /// bound comes within 50 nats of an exact term already known (the best bound's kernel first): a
-    /// skipped kernel contributes less than e^-50 of the largest term, so all skipped kernels together
-    /// change the density by less than kernelCount * 2e-22 relative, below double precision for any
-    /// realistic kernel count. The log-sum-exp skips such terms likewise.
+    /// Every kernel gets an upper bound of its log term: a discrete dimension, whose exact term
+    /// log(Phi(r) - Phi(l)) needs two erfcs, contributes log((r - l)/sigma * phi(distance from mu to
+    /// [l, r] in sigmas)) capped at 0 (a mass is at most 1, and the density on [l, r] is at most its
+    /// value at the point nearest mu); the other dimensions contribute their exact term. The exact
+    /// term is computed only for kernels whose bound comes within 50 nats of an exact term already
+    /// known (the best bound's kernel first): a skipped kernel contributes less than e^-50 of the
+    /// largest term, so all skipped kernels together change the density by less than
+    /// kernelCount * 2e-22 relative, below double precision for any realistic kernel count. The
+    /// log-sum-exp skips such terms likewise.
+    ///
+    /// Small mixtures run the bounds eight candidates at a time (SIMD lanes) over every kernel. Large
+    /// ones go one candidate at a time, eight kernels per SIMD step, summing the dimensions in order
+    /// of selectivity and dropping a group of kernels as soon as all their partial bounds (each
+    /// dimension's term is <= 0) fall more than 51 nats below the prior kernel's exact term, a lower
+    /// bound of the largest term. Only the remaining kernels get their bound summed in dimension
+    /// order, so every number that reaches the result is the one the full evaluation computes.
+    /// `pruning: false` evaluates every kernel whatever the mixture's size (the results are the same).
     func logDensity(candidates: UnsafeBufferPointer<Double>, count: Int, into out: UnsafeMutableBufferPointer<Double>,
-                    workspace: inout Workspace) {
-        let k = kernelCount
+                    workspace: inout Workspace, pruning: Bool = true) {
         let dimensionCount = dimensions.count
         let blocks = (count + 7) / 8
-        if workspace.terms.count < blocks * k { workspace.terms = [SIMD8<Double>](repeating: .zero, count: blocks * k) }
         if workspace.point.count < blocks * dimensionCount {
             workspace.point = [SIMD8<Double>](repeating: .zero, count: blocks * dimensionCount)
             workspace.left = workspace.point
@@ -283,8 +399,23 @@ struct ParzenEstimator {
                 workspace.logWidth[b * dimensionCount + d] = logWidth
             }
         }
+        if pruning && kernelCount >= Self.pruningKernelCount {
+            logDensityPruned(count: count, into: out, workspace: &workspace)
+        } else {
+            logDensityFull(count: count, into: out, workspace: &workspace)
+        }
+    }
+
+    /// The bounds of every kernel, eight candidates at a time.
+    private func logDensityFull(count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace) {
+        let k = kernelCount
+        let stride = self.stride
+        let dimensionCount = dimensions.count
+        let blocks = (count + 7) / 8
+        if workspace.terms.count < blocks * k { workspace.terms = [SIMD8<Double>](repeating: .zero, count: blocks * k) }
         let kinds = dimensions.map { $0.kind }
-        let skip = 50.0
+        let skip = Self.skip
+        slots.withUnsafeBufferPointer { slots in
         mus.withUnsafeBufferPointer { mus in
         inverseSigmas.withUnsafeBufferPointer { inverseSigmas in
         logSigmas.withUnsafeBufferPointer { logSigmas in
@@ -302,9 +433,10 @@ struct ParzenEstimator {
                 var bestValue = SIMD8<Double>(repeating: -.infinity)
                 var bestKernel = SIMD8<Double>(repeating: 0)
                 for i in 0..<k {
-                    var acc = SIMD8<Double>(repeating: constants[i])
+                    let slot = Int(slots[i])
+                    var acc = SIMD8<Double>(repeating: constants[slot])
                     for d in 0..<dimensionCount {
-                        let index = d * k + i
+                        let index = d * stride + slot
                         switch kinds[d] {
                         case .continuous:
                             let z = (points[row + d] - mus[index]) * inverseSigmas[index]
@@ -348,7 +480,7 @@ struct ParzenEstimator {
                     }
                     // Exact terms for the kernels that can matter, summed by an online log-sum-exp.
                     let best = Int(bestKernel[lane])
-                    var maximum = exactTerm(best, bound: terms[b * k + best][lane], lane: lane, row: row, lefts: lefts,
+                    var maximum = exactTerm(Int(slots[best]), bound: terms[b * k + best][lane], lane: lane, row: row, lefts: lefts,
                                             rights: rights, logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas,
                                             logSigmas: logSigmas)
                     if maximum == -.infinity {
@@ -359,7 +491,7 @@ struct ParzenEstimator {
                     for i in 0..<k where i != best {
                         let bound = terms[b * k + i][lane]
                         if bound < maximum - skip { continue }
-                        let term = exactTerm(i, bound: bound, lane: lane, row: row, lefts: lefts, rights: rights,
+                        let term = exactTerm(Int(slots[i]), bound: bound, lane: lane, row: row, lefts: lefts, rights: rights,
                                              logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas)
                         if term > maximum {
                             sum = sum * Foundation.exp(maximum - term) + 1
@@ -371,20 +503,285 @@ struct ParzenEstimator {
                     out[c] = maximum + Foundation.log(sum)
                 }
             }
-        }}}}}}}}}}}}
+        }}}}}}}}}}}}}
+    }
+
+    /// A pruning threshold below `term`: a little more than `skip` nats, so that rounding in a
+    /// differently ordered sum cannot push a kernel that matters below it.
+    @inline(__always)
+    private static func threshold(below term: Double) -> Double { term - (skip + 1) - 1e-9 * abs(term) }
+
+    /// The same numbers as `logDensityFull`, one candidate at a time, bounding most kernels away.
+    private func logDensityPruned(count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace) {
+        let k = kernelCount
+        let stride = self.stride
+        let dimensionCount = dimensions.count
+        let prior = k - 1  // the prior's kernel index and slot
+        let skip = Self.skip
+        let kinds = dimensions.map { $0.kind }
+        if workspace.bounds.count < k { workspace.bounds = [Double](repeating: 0, count: stride) }
+        workspace.survivors.reserveCapacity(stride)
+        // Moved out of the workspace while in use, so that they stay uniquely referenced.
+        var survivors: [Int32] = []
+        var order: [Int] = []
+        swap(&survivors, &workspace.survivors)
+        swap(&order, &workspace.order)
+        var leading = workspace.leadingDimension
+        slots.withUnsafeBufferPointer { slots in
+        kernelInSlot.withUnsafeBufferPointer { kernelInSlot in
+        mus.withUnsafeBufferPointer { mus in
+        inverseSigmas.withUnsafeBufferPointer { inverseSigmas in
+        halfInverseSigmas.withUnsafeBufferPointer { halfInverseSigmas in
+        logSigmas.withUnsafeBufferPointer { logSigmas in
+        logHit.withUnsafeBufferPointer { logHit in
+        logMiss.withUnsafeBufferPointer { logMiss in
+        kernelConstants.withUnsafeBufferPointer { constants in
+        kinds.withUnsafeBufferPointer { kinds in
+        workspace.point.withUnsafeBufferPointer { points in
+        workspace.left.withUnsafeBufferPointer { lefts in
+        workspace.right.withUnsafeBufferPointer { rights in
+        workspace.logWidth.withUnsafeBufferPointer { logWidths in
+        workspace.bounds.withUnsafeMutableBufferPointer { bounds in
+            /// The bound of kernel `i` for one candidate, summed exactly as a lane of `logDensityFull` sums it.
+            @inline(__always)
+            func fullBound(_ i: Int, lane: Int, row: Int) -> Double {
+                let slot = Int(slots[i])
+                var acc = constants[slot]
+                for d in 0..<dimensionCount {
+                    let index = d * stride + slot
+                    switch kinds[d] {
+                    case .continuous:
+                        let z = (points[row + d][lane] - mus[index]) * inverseSigmas[index]
+                        acc -= 0.5 * z * z
+                    case .categorical:
+                        acc += points[row + d][lane] == mus[index] ? logHit[index] : logMiss[index]
+                    case .discrete:
+                        let mu = mus[index], inverse = inverseSigmas[index]
+                        let below = (lefts[row + d][lane] - mu) * inverse
+                        let above = (mu - rights[row + d][lane]) * inverse
+                        var distance = above > below ? above : below
+                        if distance < 0 { distance = 0 }
+                        var bound = logWidths[row + d][lane] - logSigmas[index] - 0.5 * distance * distance
+                        if bound > 0 { bound = 0 }
+                        acc += bound
+                    }
+                }
+                return acc
+            }
+
+            /// The exact term of kernel `i`, whose bound is `bound`.
+            @inline(__always)
+            func exact(_ i: Int, bound: Double, lane: Int, row: Int) -> Double {
+                exactTerm(Int(slots[i]), bound: bound, lane: lane, row: row, lefts: lefts, rights: rights,
+                          logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas)
+            }
+
+            /// The kernels whose partial bound stays at or above `cut`, in kernel order.
+            func scan(_ cut: Double, lane: Int, row: Int, order: UnsafeBufferPointer<Int>, into survivors: inout [Int32]) {
+                survivors.removeAll(keepingCapacity: true)
+                let cutVector = SIMD8<Double>(repeating: cut)
+                let constantBase = UnsafeRawPointer(constants.baseAddress!)
+                let muBase = UnsafeRawPointer(mus.baseAddress!)
+                let inverseBase = UnsafeRawPointer(inverseSigmas.baseAddress!)
+                let halfInverseBase = UnsafeRawPointer(halfInverseSigmas.baseAddress!)
+                let logSigmaBase = UnsafeRawPointer(logSigmas.baseAddress!)
+                let hitBase = UnsafeRawPointer(logHit.baseAddress!)
+                let missBase = UnsafeRawPointer(logMiss.baseAddress!)
+                var chunk = 0
+                while chunk < stride {
+                    var acc = constantBase.loadUnaligned(fromByteOffset: chunk * 8, as: SIMD8<Double>.self)
+                    var alive = true
+                    for d in order {
+                        let offset = (d * stride + chunk) * 8
+                        let mu = muBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                        switch kinds[d] {
+                        case .continuous:
+                            // 0.5 z^2 as (z / sqrt 2)^2: a bound, off by an ulp or so from the exact term.
+                            let halfInverse = halfInverseBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                            let w = (SIMD8<Double>(repeating: points[row + d][lane]) - mu) * halfInverse
+                            acc -= w * w
+                        case .categorical:
+                            let hit = hitBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                            let miss = missBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                            acc += miss.replacing(with: hit, where: mu .== SIMD8<Double>(repeating: points[row + d][lane]))
+                        case .discrete:
+                            let inverse = inverseBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                            let logSigma = logSigmaBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                            let below = (SIMD8<Double>(repeating: lefts[row + d][lane]) - mu) * inverse
+                            let above = (mu - SIMD8<Double>(repeating: rights[row + d][lane])) * inverse
+                            var distance = below.replacing(with: above, where: above .> below)
+                            distance.replace(with: 0, where: distance .< 0)
+                            var bound = SIMD8<Double>(repeating: logWidths[row + d][lane]) - logSigma - 0.5 * distance * distance
+                            bound.replace(with: 0, where: bound .> 0)
+                            acc += bound
+                        }
+                        if all(acc .< cutVector) {
+                            alive = false
+                            break
+                        }
+                    }
+                    if alive {
+                        for lane in 0..<8 where !(acc[lane] < cut) && chunk + lane < k {
+                            // Insert by kernel index (few survivors).
+                            let kernel = kernelInSlot[chunk + lane]
+                            var position = survivors.count
+                            survivors.append(kernel)
+                            while position > 0 && survivors[position - 1] > kernel {
+                                survivors[position] = survivors[position - 1]
+                                position -= 1
+                            }
+                            survivors[position] = kernel
+                        }
+                    }
+                    chunk += 8
+                }
+            }
+
+            /// All kernels, for candidates whose numbers defeat the bounds (infinities, NaN).
+            func everyKernel(into survivors: inout [Int32]) {
+                survivors.removeAll(keepingCapacity: true)
+                for i in 0..<k { survivors.append(Int32(i)) }
+            }
+
+            // The arranged dimension first (its SIMD groups hold neighbours); the others by how many
+            // kernels each alone prunes for the first candidate, on a sample of the kernels.
+            order.removeAll(keepingCapacity: true)
+            order.append(contentsOf: 0..<dimensionCount)
+            let priorBound = fullBound(prior, lane: 0, row: 0)
+            let lowest = hasDiscrete ? exact(prior, bound: priorBound, lane: 0, row: 0) : priorBound
+            if lowest.isFinite {
+                let cut = Self.threshold(below: lowest)
+                var pruned = [Int](repeating: 0, count: dimensionCount)
+                for slot in Swift.stride(from: 0, to: k, by: 4) {
+                    for d in 0..<dimensionCount {
+                        let index = d * stride + slot
+                        var term: Double
+                        switch kinds[d] {
+                        case .continuous:
+                            let z = (points[d][0] - mus[index]) * inverseSigmas[index]
+                            term = -0.5 * z * z
+                        case .categorical:
+                            term = points[d][0] == mus[index] ? logHit[index] : logMiss[index]
+                        case .discrete:
+                            let mu = mus[index], inverse = inverseSigmas[index]
+                            let distance = max(0, max((lefts[d][0] - mu) * inverse, (mu - rights[d][0]) * inverse))
+                            term = min(0, logWidths[d][0] - logSigmas[index] - 0.5 * distance * distance)
+                        }
+                        if constants[slot] + term < cut { pruned[d] += 1 }
+                    }
+                }
+                let arranged = arrangedDimension ?? -1
+                order.sort { (a: Int, b: Int) -> Bool in
+                    if a == arranged || b == arranged { return a == arranged && b != arranged }
+                    let pa: Int = pruned[a], pb: Int = pruned[b]
+                    return pa > pb || (pa == pb && a < b)
+                }
+                leading = pruned.indices.max { pruned[$0] < pruned[$1] } ?? 0
+            }
+
+            order.withUnsafeBufferPointer { order in
+                for c in 0..<count {
+                    let lane = c % 8, row = (c / 8) * dimensionCount
+                    let priorBound = fullBound(prior, lane: lane, row: row)
+                    let lowest = hasDiscrete ? exact(prior, bound: priorBound, lane: lane, row: row) : priorBound
+                    var cut = -Double.infinity
+                    if lowest.isFinite {
+                        cut = Self.threshold(below: lowest)
+                        scan(cut, lane: lane, row: row, order: order, into: &survivors)
+                    } else {
+                        everyKernel(into: &survivors)
+                    }
+                    // The bounds of the survivors, and the largest (the first kernel to reach it).
+                    var bestValue = -Double.infinity
+                    var best = -1
+                    for i in survivors {
+                        let bound = fullBound(Int(i), lane: lane, row: row)
+                        bounds[Int(i)] = bound
+                        if bound > bestValue {
+                            bestValue = bound
+                            best = Int(i)
+                        }
+                    }
+                    if best < 0 && cut != -.infinity {
+                        // No bound above -infinity among the survivors (NaN): evaluate every kernel.
+                        everyKernel(into: &survivors)
+                        for i in survivors {
+                            let bound = fullBound(Int(i), lane: lane, row: row)
+                            bounds[Int(i)] = bound
+                            if bound > bestValue {
+                                bestValue = bound
+                                best = Int(i)
+                            }
+                        }
+                        cut = -.infinity
+                    }
+                    if !hasDiscrete {
+                        let maximum = bestValue
+                        if maximum == -.infinity {
+                            out[c] = -.infinity
+                            continue
+                        }
+                        let termCut = maximum - skip
+                        var sum = 0.0
+                        for i in survivors {
+                            let term = bounds[Int(i)]
+                            if term >= termCut { sum += Foundation.exp(term - maximum) }
+                        }
+                        out[c] = maximum + Foundation.log(sum)
+                        continue
+                    }
+                    // The full evaluation starts from kernel 0 when no bound beats -infinity.
+                    if best < 0 { best = 0 }
+                    var maximum = exact(best, bound: bounds[best], lane: lane, row: row)
+                    if maximum == -.infinity {
+                        out[c] = -.infinity
+                        continue
+                    }
+                    if cut != -.infinity {
+                        if !maximum.isFinite {
+                            everyKernel(into: &survivors)
+                            for i in survivors { bounds[Int(i)] = fullBound(Int(i), lane: lane, row: row) }
+                        } else if Self.threshold(below: maximum) < cut {
+                            // The best bound's exact term is below the prior's: kernels between the two
+                            // thresholds take part in the full evaluation too.
+                            scan(Self.threshold(below: maximum), lane: lane, row: row, order: order, into: &survivors)
+                            for i in survivors { bounds[Int(i)] = fullBound(Int(i), lane: lane, row: row) }
+                        }
+                    }
+                    var sum = 1.0
+                    for i32 in survivors {
+                        let i = Int(i32)
+                        if i == best { continue }
+                        let bound = bounds[i]
+                        if bound < maximum - skip { continue }
+                        let term = exact(i, bound: bound, lane: lane, row: row)
+                        if term > maximum {
+                            sum = sum * Foundation.exp(maximum - term) + 1
+                            maximum = term
+                        } else if term >= maximum - skip {
+                            sum += Foundation.exp(term - maximum)
+                        }
+                    }
+                    out[c] = maximum + Foundation.log(sum)
+                }
+            }
+        }}}}}}}}}}}}}}}
+        workspace.survivors = survivors
+        workspace.order = order
+        workspace.leadingDimension = leading
     }
 
     /// The exact log term of kernel i for one candidate (a lane of a block): its bound with each
     /// discrete dimension's bound replaced by the exact log mass of [l, r].
     @inline(__always)
-    private func exactTerm(_ i: Int, bound: Double, lane: Int, row: Int, lefts: UnsafeBufferPointer<SIMD8<Double>>,
+    private func exactTerm(_ slot: Int, bound: Double, lane: Int, row: Int, lefts: UnsafeBufferPointer<SIMD8<Double>>,
                            rights: UnsafeBufferPointer<SIMD8<Double>>, logWidths: UnsafeBufferPointer<SIMD8<Double>>,
                            mus: UnsafeBufferPointer<Double>, inverseSigmas: UnsafeBufferPointer<Double>,
                            logSigmas: UnsafeBufferPointer<Double>) -> Double {
         var term = bound
-        let k = kernelCount
+        let stride = self.stride
         for d in 0..<dimensions.count where dimensions[d].kind == .discrete {
-            let index = d * k + i
+            let index = d * stride + slot
             let l = lefts[row + d][lane], r = rights[row + d][lane]
             let mu = mus[index], inverse = inverseSigmas[index]
             let distance = max(0, max((l - mu) * inverse, (mu - r) * inverse))

@@ -110,6 +110,15 @@ final class TPEObservationStore {
 
     init(directions: [StudyDirection]) { self.directions = directions }
 
+    /// The role array, moved out (so it can be written through a buffer without copies) and reset
+    /// to zeros; put it back with `role = ...` before anything else reads it.
+    func takeRoles() -> [UInt8] {
+        var taken: [UInt8] = []
+        swap(&taken, &role)
+        taken.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        return taken
+    }
+
     func reserve(_ count: Int) {
         guard capacity < count else { return }
         let newCapacity = max(count, capacity * 2, 64)

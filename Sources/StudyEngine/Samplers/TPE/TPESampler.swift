@@ -46,6 +46,13 @@ public final class TPESampler: Sampler {
         let groups = GroupDecomposedSearchSpace(includePruned: true)
         var lastGroups: [[String: ParameterDistribution]] = []
         var workspace = ParzenEstimator.Workspace()
+        /// The estimators of the last call, refilled in place so their buffers are reused.
+        var below = ParzenEstimator()
+        var above = ParzenEstimator()
+        var candidates: [Double] = []
+        var arrangement: [Int32] = []
+        var belowDensity: [Double] = []
+        var aboveDensity: [Double] = []
         init(directions: [StudyDirection]) { store = TPEObservationStore(directions: directions) }
     }
 
@@ -282,7 +289,6 @@ public final class TPESampler: Sampler {
         let trials = try study.trials()
         let store = context.store
         if let last = trials.last { store.reserve(last.number + 1) }
-        store.role.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
 
         // Roles: 1 below, 2 above (finished), 3 above (running, constant liar).
         var finishedCount = 0
@@ -290,13 +296,15 @@ public final class TPESampler: Sampler {
         var prunedNumbers: [Int] = []
         var runningIndices: [Int] = []
         let singleObjective = store.directions.count == 1
+        var role = store.takeRoles()
+        role.withUnsafeMutableBufferPointer { role in
         trials.withUnsafeBufferPointer { trials in
             for index in trials.indices {
                 let number = trials[index].number
                 switch trials[index].state {
                 case .complete, .pruned:
                     if store.recordedState[number] == 0 { store.record(trials[index]) }
-                    store.role[number] = 2
+                    role[number] = 2
                     finishedCount += 1
                     if trials[index].state == .pruned {
                         prunedNumbers.append(number)
@@ -304,22 +312,31 @@ public final class TPESampler: Sampler {
                         completeNumbers.append(number)
                     }
                 case .running where constantLiar && number != trial.number:
-                    store.role[number] = 3
+                    role[number] = 3
                     runningIndices.append(index)
                 default:
                     break
                 }
             }
-        }
+        }}
+        store.role = role
+        role = []
         guard finishedCount >= nStartupTrials else { return nil }
 
         // Split into below and above (Optuna's _split_trials).
         let gammaFunction = gamma ?? (singleObjective ? TPESampler.defaultGamma : TPESampler.defaultGammaMultiObjective)
         var remaining = max(0, gammaFunction(finishedCount))
         if singleObjective {
-            for number in store.completeByLoss where remaining > 0 && store.role[Int(number)] == 2 {
-                store.role[Int(number)] = 1
-                remaining -= 1
+            store.completeByLoss.withUnsafeBufferPointer { completeByLoss in
+                store.role.withUnsafeMutableBufferPointer { role in
+                    for number in completeByLoss {
+                        if remaining == 0 { break }
+                        if role[Int(number)] == 2 {
+                            role[Int(number)] = 1
+                            remaining -= 1
+                        }
+                    }
+                }
             }
         } else {
             let below = MultiObjectiveSplit.below(numbers: completeNumbers, store: store, count: remaining)
@@ -363,7 +380,16 @@ public final class TPESampler: Sampler {
         var belowNumbers: [Int32] = []
         var aboveNumbers: [Int32] = []  // -1 - row for running trials
         var aboveTrialNumbers: [Int32] = []
-        let columnValues = columns.map(\.values)
+        // Finished trials lacking a value of some dimension drop out.
+        for column in columns {
+            column.values.withUnsafeBufferPointer { values in
+                store.role.withUnsafeMutableBufferPointer { roles in
+                    for number in 0..<roles.count where roles[number] == 1 || roles[number] == 2 {
+                        if !(number < values.count && !values[number].isNaN) { roles[number] = 0 }
+                    }
+                }
+            }
+        }
         store.role.withUnsafeMutableBufferPointer { roles in
         store.kernelIndex.withUnsafeMutableBufferPointer { kernelIndex in
         trials.withUnsafeBufferPointer { trials in
@@ -375,15 +401,6 @@ public final class TPESampler: Sampler {
                     kernelIndex[number] = Int32(aboveNumbers.count)
                     aboveNumbers.append(Int32(-1 - runningRow[number]!))
                     aboveTrialNumbers.append(Int32(number))
-                    continue
-                }
-                var complete = true
-                for values in columnValues where !(number < values.count && !values[number].isNaN) {
-                    complete = false
-                    break
-                }
-                if !complete {
-                    roles[number] = 0
                     continue
                 }
                 if role == 1 {
@@ -403,13 +420,30 @@ public final class TPESampler: Sampler {
         let parzenDimensions = columns.map(\.dimension)
         let settings = ParzenEstimatorSettings(priorWeight: priorWeight, considerMagicClip: considerMagicClip,
                                                considerEndpoints: considerEndpoints)
-        var below = belowWeights.withUnsafeBufferPointer {
-            ParzenEstimator(dimensions: parzenDimensions, observationCount: belowNumbers.count,
-                            observationWeights: $0, settings: settings)
+        belowWeights.withUnsafeBufferPointer {
+            context.below.reset(dimensions: parzenDimensions, observationCount: belowNumbers.count,
+                                observationWeights: $0, settings: settings)
         }
-        var above = aboveWeights.withUnsafeBufferPointer {
-            ParzenEstimator(dimensions: parzenDimensions, observationCount: aboveNumbers.count,
-                            observationWeights: $0, settings: settings)
+        // Above: stored in the order of the dimension that pruned most last time (see ParzenEstimator.reset).
+        let arrangedDimension = min(context.workspace.leadingDimension, dimensionCount - 1)
+        context.arrangement.removeAll(keepingCapacity: true)
+        if aboveNumbers.count + 1 >= ParzenEstimator.pruningKernelCount {
+            store.role.withUnsafeBufferPointer { role in
+                store.kernelIndex.withUnsafeBufferPointer { kernelIndex in
+                    for number in columns[arrangedDimension].sorted where role[Int(number)] == 2 {
+                        context.arrangement.append(kernelIndex[Int(number)])
+                    }
+                    for number in runningNumbers where role[number] == 3 { context.arrangement.append(kernelIndex[number]) }
+                }
+            }
+        }
+        aboveWeights.withUnsafeBufferPointer { weights in
+            context.arrangement.withUnsafeBufferPointer { arrangement in
+                context.above.reset(dimensions: parzenDimensions, observationCount: aboveNumbers.count,
+                                    observationWeights: weights, settings: settings,
+                                    arrangement: arrangement.count == aboveNumbers.count ? arrangement : nil,
+                                    arrangedDimension: arrangedDimension)
+            }
         }
 
         var belowValues = [Double](repeating: 0, count: belowNumbers.count)
@@ -420,10 +454,19 @@ public final class TPESampler: Sampler {
         aboveSorted.reserveCapacity(aboveNumbers.count)
         for (d, column) in columns.enumerated() {
             column.values.withUnsafeBufferPointer { values in
-                for (kernel, number) in belowNumbers.enumerated() { belowValues[kernel] = values[Int(number)] }
-                for (kernel, number) in aboveNumbers.enumerated() {
-                    aboveValues[kernel] = number >= 0
-                        ? values[Int(number)] : runningValues[Int(-1 - number) * dimensionCount + d]
+                belowValues.withUnsafeMutableBufferPointer { belowValues in
+                    belowNumbers.withUnsafeBufferPointer { belowNumbers in
+                        for kernel in belowNumbers.indices { belowValues[kernel] = values[Int(belowNumbers[kernel])] }
+                    }
+                }
+                aboveValues.withUnsafeMutableBufferPointer { aboveValues in
+                    aboveNumbers.withUnsafeBufferPointer { aboveNumbers in
+                        for kernel in aboveNumbers.indices {
+                            let number = aboveNumbers[kernel]
+                            aboveValues[kernel] = number >= 0
+                                ? values[Int(number)] : runningValues[Int(-1 - number) * dimensionCount + d]
+                        }
+                    }
                 }
             }
             belowSorted.removeAll(keepingCapacity: true)
@@ -459,7 +502,7 @@ public final class TPESampler: Sampler {
             belowValues.withUnsafeBufferPointer { values in
                 belowSorted.withUnsafeBufferPointer { sorted in
                     belowNumbers.withUnsafeBufferPointer { numbers in
-                        below.setObservations(dimension: d, values: values, sorted: sorted, cache: column.constants,
+                        context.below.setObservations(dimension: d, values: values, sorted: sorted, cache: column.constants,
                                               numbers: numbers)
                     }
                 }
@@ -467,7 +510,7 @@ public final class TPESampler: Sampler {
             aboveValues.withUnsafeBufferPointer { values in
                 aboveSorted.withUnsafeBufferPointer { sorted in
                     aboveNumbers.withUnsafeBufferPointer { numbers in
-                        above.setObservations(dimension: d, values: values, sorted: sorted, cache: column.constants,
+                        context.above.setObservations(dimension: d, values: values, sorted: sorted, cache: column.constants,
                                               numbers: numbers)
                     }
                 }
@@ -476,28 +519,30 @@ public final class TPESampler: Sampler {
 
         // Acquisition: log l(x) - log g(x) over draws from l.
         let count = max(1, nEICandidates)
-        let candidates = below.sample(count: count, using: state.tpeRandom)
-        var belowDensity = [Double](repeating: 0, count: count)
-        var aboveDensity = [Double](repeating: 0, count: count)
-        candidates.withUnsafeBufferPointer { candidates in
-            belowDensity.withUnsafeMutableBufferPointer {
-                below.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
+        context.below.sample(count: count, using: state.tpeRandom, into: &context.candidates)
+        if context.belowDensity.count < count {
+            context.belowDensity = [Double](repeating: 0, count: count)
+            context.aboveDensity = context.belowDensity
+        }
+        context.candidates.withUnsafeBufferPointer { candidates in
+            context.belowDensity.withUnsafeMutableBufferPointer {
+                context.below.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
             }
-            aboveDensity.withUnsafeMutableBufferPointer {
-                above.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
+            context.aboveDensity.withUnsafeMutableBufferPointer {
+                context.above.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
             }
         }
         // The first maximum wins, as with NumPy's argmax (NaN scores are passed over).
         var best = 0
         var bestScore = -Double.infinity
         for c in 0..<count {
-            let score = belowDensity[c] - aboveDensity[c]
+            let score = context.belowDensity[c] - context.aboveDensity[c]
             if score > bestScore {
                 best = c
                 bestScore = score
             }
         }
-        return Array(candidates[(best * dimensionCount)..<((best + 1) * dimensionCount)])
+        return Array(context.candidates[(best * dimensionCount)..<((best + 1) * dimensionCount)])
     }
 
     /// The weights of n observations, checked as Optuna checks them.

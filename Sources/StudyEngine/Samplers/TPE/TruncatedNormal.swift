@@ -73,10 +73,14 @@ enum TruncatedNormal {
 
     /// The quantile q of the standard normal truncated to [a, b] (Optuna's `_truncnorm.ppf`).
     static func ppf(_ q: Double, _ a: Double, _ b: Double) -> Double {
+        ppf(q, a, b, logMass: a == b ? .nan : logGaussMass(a, b))
+    }
+
+    /// `ppf(q, a, b)` given `logMass`, the value of `logGaussMass(a, b)`.
+    static func ppf(_ q: Double, _ a: Double, _ b: Double, logMass: Double) -> Double {
         if a == b { return .nan }
         if q == 0 { return a }
         if q == 1 { return b }
-        let logMass = logGaussMass(a, b)
         if a < 0 {
             return ndtriExp(logSum(logNdtr(a), Foundation.log(q) + logMass))
         }
