@@ -1,6 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The hot loops (TPE's kernel sums, expression evaluation) are written for SIMD; swiftc's default x86-64
+/// target has neither AVX2 nor FMA, and building for Haswell (2013) and later was 2-3x faster here
+/// (../shared/bench/sr/EVALUATION_FACTS.md). Set SYMSTUDY_PORTABLE=1 to build for any x86-64.
+let hotLoopSettings: [SwiftSetting] = {
+    #if arch(x86_64)
+    if Context.environment["SYMSTUDY_PORTABLE"] == nil { return [.unsafeFlags(["-target-cpu", "haswell"])] }
+    #endif
+    return []
+}()
+
 let package = Package(
     name: "symstudy",
     platforms: [.macOS(.v15)],
@@ -20,7 +30,7 @@ let package = Package(
             providers: [.apt(["libgsl-dev"])]
         ),
         // Optuna-like study engine; knows nothing of GP.
-        .target(name: "StudyEngine", dependencies: ["CGSL"]),
+        .target(name: "StudyEngine", dependencies: ["CGSL"], swiftSettings: hotLoopSettings),
         // GP engine; knows nothing of studies.
         .target(name: "SymbolicRegression", dependencies: ["CGSL"]),
         .target(name: "Environments"),

@@ -3,12 +3,15 @@ import Testing
 @testable import StudyEngine
 
 /// symstudy's samplers draw exactly as Optuna's: with the same seed they suggest the same values, trial by
-/// trial (fixture recorded from Optuna 5.0.0 by Tests/Fixtures/samplers/make_optuna_traces.py).
+/// trial (fixture recorded from Optuna 5.0.0 by Tests/Fixtures/samplers/make_optuna_traces.py). TPE is
+/// compared on spaces without tied values; the script says why.
 @Suite("Samplers reproduce Optuna's trials")
 struct OptunaTraceTests {
     struct Row: Decodable {
         let params: [String: JSONValue]
         let value: Double
+        /// Optuna chose between candidates whose acquisition values differ by rounding only.
+        let ambiguous: Bool
     }
 
     struct Case: Decodable {
@@ -47,6 +50,16 @@ struct OptunaTraceTests {
                  "act": .string(act)], a + b + c)
     }
 
+    /// The fixture's `smooth` objective: no stepped or integer parameter, so no tied values.
+    static func smooth(_ trial: Trial) throws -> ([String: ParameterValue], Double) {
+        let x = try trial.suggestFloat("x", -5, 5)
+        let y = try trial.suggestFloat("y", 0, 10)
+        let lr = try trial.suggestFloat("lr", 1e-5, 1e-1, log: true)
+        let act = try trial.suggestCategorical("act", ["relu", "tanh", "sigmoid", "linear"])
+        let value = (x - 1) * (x - 1) + 0.5 * (y - 3) * (y - 3) + (log10(lr) + 3) * (log10(lr) + 3) + offsets[act]!
+        return (["x": .double(x), "y": .double(y), "lr": .double(lr), "act": .string(act)], value)
+    }
+
     static func ackley(_ trial: Trial) throws -> ([String: ParameterValue], Double) {
         let x = try (0..<10).map { try trial.suggestFloat("x\($0)", -32.768, 32.768) }
         let s1 = x.reduce(0) { $0 + $1 * $1 } / 10
@@ -73,14 +86,24 @@ struct OptunaTraceTests {
             ? RandomSampler(seed: recorded.seed)
             : TPESampler(seed: recorded.seed, multivariate: recorded.multivariate ?? true)
         let study = try Study.create(direction: .minimize, sampler: sampler, pruner: NopPruner())
-        for (number, row) in recorded.trials.enumerated() {
+        var compared = 0
+        trials: for (number, row) in recorded.trials.enumerated() {
             let trial = try study.ask()
-            let (params, value) = recorded.space == "ackley" ? try Self.ackley(trial) : try Self.mixed(trial)
+            let (params, value) = switch recorded.space {
+            case "ackley": try Self.ackley(trial)
+            case "smooth": try Self.smooth(trial)
+            default: try Self.mixed(trial)
+            }
             try study.tell(trial, value: value)
             for (name, theirs) in row.params {
                 let ours = try #require(params[name])
-                try #require(Self.same(ours, theirs), "\(recorded.label): trial \(number), \(name): ours \(ours), Optuna's \(theirs.jsonText)")
+                if Self.same(ours, theirs) { continue }
+                // Where Optuna's choice was decided by rounding noise, the two studies part: compare no further.
+                try #require(row.ambiguous, "\(recorded.label): trial \(number), \(name): ours \(ours), Optuna's \(theirs.jsonText)")
+                break trials
             }
+            compared += 1
         }
+        #expect(compared >= 25, "\(recorded.label): only \(compared) trials compared")
     }
 }

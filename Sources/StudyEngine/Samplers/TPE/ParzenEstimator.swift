@@ -64,6 +64,8 @@ struct ParzenEstimator {
     private(set) var kernelInSlot: [Int32] = []
     /// The dimension whose sorted order the slots follow, if any.
     private(set) var arrangedDimension: Int?
+    /// Scratch: the kernel each candidate is drawn from.
+    private var kernelChoices: [Int] = []
     private var settings = ParzenEstimatorSettings()
     private var hasDiscrete = false
 
@@ -281,22 +283,28 @@ struct ParzenEstimator {
     // MARK: Sampling
 
     /// `count` draws from the mixture, in internal representation, laid out `out[c * dimensions + d]`.
-    func sample(count: Int, using random: RandomSource) -> [Double] {
+    mutating func sample(count: Int, using random: RandomSource) -> [Double] {
         var out: [Double] = []
         sample(count: count, using: random, into: &out)
         return out
     }
 
     /// `sample(count:using:)` into `out` (replacing its contents, reusing its buffer).
-    func sample(count: Int, using random: RandomSource, into out: inout [Double]) {
+    mutating func sample(count: Int, using random: RandomSource, into out: inout [Double]) {
         let dimensionCount = dimensions.count
         out.removeAll(keepingCapacity: true)
         out.append(contentsOf: repeatElement(0, count: count * dimensionCount))
+        // NumPy's order of draws, as Optuna makes them: every candidate's kernel, then the quantiles of each
+        // categorical dimension, then those of each numerical dimension (dimension by dimension). With the
+        // same seed, the candidates are Optuna's.
+        kernelChoices.removeAll(keepingCapacity: true)
         weights.withUnsafeBufferPointer { weights in
-            for c in 0..<count {
-                let kernel = random.index(weightedBy: weights)
-                for d in 0..<dimensionCount {
-                    out[c * dimensionCount + d] = sampleDimension(d, kernel: kernel, quantile: random.uniform())
+            for _ in 0..<count { kernelChoices.append(random.index(weightedBy: weights)) }
+        }
+        for categorical in [true, false] {
+            for d in 0..<dimensionCount where (dimensions[d].kind == .categorical) == categorical {
+                for c in 0..<count {
+                    out[c * dimensionCount + d] = sampleDimension(d, kernel: kernelChoices[c], quantile: random.uniform())
                 }
             }
         }

@@ -532,15 +532,21 @@ public final class TPESampler: Sampler {
                 context.above.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
             }
         }
-        // The first maximum wins, as with NumPy's argmax (NaN scores are passed over).
-        var best = 0
+        // The first maximum wins, as with NumPy's argmax (NaN scores are passed over). Scores within 1e-12
+        // (relative) of the maximum count as tied: candidates with the same statistics (two categorical
+        // choices seen equally often) tie exactly in Optuna, while the order of our sums may leave one an
+        // ulp ahead.
         var bestScore = -Double.infinity
         for c in 0..<count {
             let score = context.belowDensity[c] - context.aboveDensity[c]
-            if score > bestScore {
-                best = c
-                bestScore = score
-            }
+            if score > bestScore { bestScore = score }
+        }
+        var best = 0
+        if bestScore.isFinite {
+            let tied = bestScore - 1e-12 * max(1, abs(bestScore))
+            best = (0..<count).first { context.belowDensity[$0] - context.aboveDensity[$0] >= tied } ?? 0
+        } else {
+            best = (0..<count).first { context.belowDensity[$0] - context.aboveDensity[$0] == bestScore } ?? 0
         }
         return Array(context.candidates[(best * dimensionCount)..<((best + 1) * dimensionCount)])
     }
