@@ -137,7 +137,7 @@ struct PrunerFixtureTests {
             let brackets = trials.map { hyperband.bracketID(studyName: study.name, trialNumber: $0.number) }
             #expect(brackets == scenario["brackets"]!.arrayValue!.map { $0.intValue! })
             for (number, members) in scenario["sampler_view"]!.objectValue! {
-                let view = try pruner.samplerView(of: study, for: trials[Int(number)!])
+                let view = hyperband.bracketView(of: study, for: trials[Int(number)!])
                 #expect(try view.trials().map(\.number) == members.arrayValue!.map { $0.intValue! }, "view of trial \(number)")
             }
         }

@@ -189,12 +189,14 @@ struct PrunerRuleTests {
         _ = try fixed.prune(study: study, trial: trial)
         #expect(fixed.bracketCount == 5)
 
-        let view = try auto.samplerView(of: study, for: trial)
+        let view = auto.bracketView(of: study, for: trial)
         let bracket = auto.bracketID(studyName: "hb", trialNumber: trial.number)
         let members = try view.trials()
         #expect(members.allSatisfy { auto.bracketID(studyName: "hb", trialNumber: $0.number) == bracket })
         #expect(members.contains { $0.number == trial.number })
         #expect(try NopPruner().samplerView(of: study, for: trial).trials().count == study.trials().count)
+        // Optuna 5's samplers read every trial under Hyperband (Study._get_trials is not filtered).
+        #expect(try auto.samplerView(of: study, for: trial).trials().count == study.trials().count)
     }
 
     // MARK: Threshold, patient, Wilcoxon

@@ -8,7 +8,9 @@ import Synchronization
 /// `SuccessiveHalvingPruner` with `minEarlyStoppingRate = b` and gets a share of the trials proportional to
 /// `ceil(nBrackets * rf^s / (s + 1))` with `s = nBrackets - 1 - b`. A trial's bracket is
 /// `crc32("<study name>_<trial number>")` modulo the total share, as in Optuna, so the same study name gives
-/// the same brackets. Samplers see only the trials of the bracket (`samplerView(of:for:)`).
+/// the same brackets. Each bracket's pruner sees only the bracket's trials (`bracketView(of:for:)`); samplers
+/// see every trial, as in Optuna 5, whose samplers read trials through `Study._get_trials`, which the bracket
+/// study does not filter (its docs describe a per-bracket view that 5.0.0 no longer applies to samplers).
 public final class HyperbandPruner: Pruner {
     /// The resource (steps) of the first rung of the most aggressive bracket.
     public let minResource: Int
@@ -61,10 +63,14 @@ public final class HyperbandPruner: Pruner {
         return try pruners[bracket].prune(study: bracketStudy(study, bracket: bracket), trial: trial)
     }
 
-    /// The study as the trial's bracket sees it: only the trials of the same bracket (Optuna's `_filter_study`).
-    public func samplerView(of study: Study, for trial: FrozenTrial) throws -> Study {
+    /// The study as the trial's bracket sees it: only the trials of the same bracket (what Optuna's
+    /// `_filter_study(study, trial).get_trials()` returns, and what the bracket's pruner judges against).
+    public func bracketView(of study: Study, for trial: FrozenTrial) -> Study {
         bracketStudy(study, bracket: bracketID(studyName: study.name, trialNumber: trial.number))
     }
+
+    /// Samplers see the whole study, as Optuna 5's samplers do under Hyperband (see the type's notes).
+    public func samplerView(of study: Study, for trial: FrozenTrial) throws -> Study { study }
 
     /// The bracket of trial `trialNumber` in the study named `studyName`; 0 until the brackets exist.
     public func bracketID(studyName: String, trialNumber: Int) -> Int {
