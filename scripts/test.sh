@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs (Debian packages) and runs the whole suite. `.ci/run` calls this.
+# Installs what the test suite needs and runs the whole suite. `.ci/run` calls this.
+#   - Debian packages: GSL, SQLite, pkg-config, PostgreSQL's server
+#   - a virtualenv outside the repo with Python Optuna 5.0.0 (scripts/python-env.sh), for the interop tests
+#   - a throw-away PostgreSQL cluster on loopback for the PostgreSQL tests, removed afterwards
+# Tests read SYMSTUDY_PYTHON and SYMSTUDY_TEST_POSTGRES_URL; without them those tests fail, never skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 missing=()
-for package in libgsl-dev libsqlite3-dev pkg-config; do
+for package in libgsl-dev libsqlite3-dev pkg-config postgresql python3-venv; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -14,5 +18,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+SYMSTUDY_PYTHON="$(scripts/python-env.sh)"
+export SYMSTUDY_PYTHON
+
+postgres_dir="$(mktemp -d /tmp/symstudy-postgres.XXXXXX)"
+trap 'scripts/postgres.sh stop "$postgres_dir"' EXIT
+SYMSTUDY_TEST_POSTGRES_URL="$(scripts/postgres.sh start "$postgres_dir")"
+export SYMSTUDY_TEST_POSTGRES_URL
+
 swift build --build-tests
-swift test --skip-build
+swift test --skip-build "$@"
