@@ -11,6 +11,8 @@ public enum StorageError: LocalizedError, Equatable, Sendable {
     case invalidValue(String)
     /// The backing store failed (I/O, database error, lost connection), with what it said.
     case backend(String)
+    /// A storage URL that names no storage: the URL and what is wrong with it.
+    case invalidURL(String, String)
 
     public var errorDescription: String? {
         switch self {
@@ -23,6 +25,7 @@ public enum StorageError: LocalizedError, Equatable, Sendable {
         case .invalidDirections(let why): return "invalid directions: \(why)"
         case .invalidValue(let why): return why
         case .backend(let why): return "storage error: \(why)"
+        case .invalidURL(let url, let why): return "invalid storage URL '\(StorageURL.redactingPassword(url))': \(why)"
         }
     }
 }

@@ -90,10 +90,11 @@ extension Study {
     /// Runs one trial: ask, objective, tell. Returns the finished trial; rethrows an objective error
     /// that `catching` does not catch (after recording the trial as failed).
     func runTrial(objective: @Sendable (Trial) throws -> [Double], catching: ErrorCatching) throws -> FrozenTrial {
-        if let heartbeatStorage = storage as? any HeartbeatStorage {
-            _ = try heartbeatStorage.failStaleTrials(studyID: id)
-        }
+        try failStaleTrials()
         let trial = try ask()
+        let root = rootStudy
+        root.activeTrialIDs.withLock { _ = $0.insert(trial.id) }
+        defer { root.activeTrialIDs.withLock { _ = $0.remove(trial.id) } }
         let heartbeat = (storage as? any HeartbeatStorage).map { HeartbeatThread(storage: $0, trialID: trial.id) }
         var values: [Double]?
         var state: TrialState?

@@ -15,9 +15,15 @@ public final class Study: @unchecked Sendable {
     public let sampler: any Sampler
     public let pruner: any Pruner
 
+    /// Called for each trial that `failStaleTrials` fails (Optuna's heartbeat stale-trial callback), e.g.
+    /// `RetryFailedTrialCallback` to run it again.
+    public let staleTrialCallback: StaleTrialCallback?
+
     /// Trials a sampler may not see (Hyperband's bracket views); nil for the study itself.
     let trialFilter: (@Sendable (FrozenTrial) -> Bool)?
     let stopFlag: Atomic<Bool>
+    /// Ids of the trials this process is running through `optimize` (failed on a second Ctrl-C).
+    let activeTrialIDs: Mutex<Set<Int>>
     private let root: Study?
 
     // MARK: Creating and loading
@@ -30,11 +36,12 @@ public final class Study: @unchecked Sendable {
     ///   - directions: one per objective (a loaded study must have the same ones).
     ///   - sampler: TPE with Optuna's defaults when nil.
     ///   - pruner: the median pruner with Optuna's defaults when nil.
+    ///   - staleTrialCallback: called for each trial of a dead worker that `failStaleTrials` fails.
     /// - Throws: `StorageError.duplicatedStudy` when the name is taken and `loadIfExists` is false.
     public static func create(
         name: String? = nil, storage: any StudyStorage = InMemoryStorage(),
         directions: [StudyDirection] = [.minimize], sampler: (any Sampler)? = nil, pruner: (any Pruner)? = nil,
-        loadIfExists: Bool = false
+        loadIfExists: Bool = false, staleTrialCallback: StaleTrialCallback? = nil
     ) throws -> Study {
         let sampler = sampler ?? TPESampler()
         let pruner = pruner ?? MedianPruner()
@@ -42,43 +49,48 @@ public final class Study: @unchecked Sendable {
         do {
             id = try storage.createStudy(name: name, directions: directions)
         } catch StorageError.duplicatedStudy(let existing) where loadIfExists {
-            let study = try load(name: existing, storage: storage, sampler: sampler, pruner: pruner)
+            let study = try load(name: existing, storage: storage, sampler: sampler, pruner: pruner,
+                                 staleTrialCallback: staleTrialCallback)
             guard study.directions == directions else {
                 throw StorageError.invalidDirections("study '\(existing)' exists with directions \(study.directions), not \(directions)")
             }
             return study
         }
         return Study(name: try storage.studyName(id: id), id: id, storage: storage, directions: directions,
-                     sampler: sampler, pruner: pruner)
+                     sampler: sampler, pruner: pruner, staleTrialCallback: staleTrialCallback)
     }
 
     /// Creates a single-objective study; see `create(name:storage:directions:sampler:pruner:loadIfExists:)`.
     public static func create(
         name: String? = nil, storage: any StudyStorage = InMemoryStorage(), direction: StudyDirection,
-        sampler: (any Sampler)? = nil, pruner: (any Pruner)? = nil, loadIfExists: Bool = false
+        sampler: (any Sampler)? = nil, pruner: (any Pruner)? = nil, loadIfExists: Bool = false,
+        staleTrialCallback: StaleTrialCallback? = nil
     ) throws -> Study {
         try create(name: name, storage: storage, directions: [direction], sampler: sampler, pruner: pruner,
-                   loadIfExists: loadIfExists)
+                   loadIfExists: loadIfExists, staleTrialCallback: staleTrialCallback)
     }
 
     /// Loads an existing study by name. Throws `StorageError.studyNotFound` when there is none.
     public static func load(name: String, storage: any StudyStorage, sampler: (any Sampler)? = nil,
-                            pruner: (any Pruner)? = nil) throws -> Study {
+                            pruner: (any Pruner)? = nil, staleTrialCallback: StaleTrialCallback? = nil) throws -> Study {
         let id = try storage.studyID(named: name)
         return Study(name: name, id: id, storage: storage, directions: try storage.studyDirections(id: id),
-                     sampler: sampler ?? TPESampler(), pruner: pruner ?? MedianPruner())
+                     sampler: sampler ?? TPESampler(), pruner: pruner ?? MedianPruner(),
+                     staleTrialCallback: staleTrialCallback)
     }
 
     init(name: String, id: Int, storage: any StudyStorage, directions: [StudyDirection], sampler: any Sampler,
-         pruner: any Pruner) {
+         pruner: any Pruner, staleTrialCallback: StaleTrialCallback? = nil) {
         self.name = name
         self.id = id
         self.storage = storage
         self.directions = directions
         self.sampler = sampler
         self.pruner = pruner
+        self.staleTrialCallback = staleTrialCallback
         self.trialFilter = nil
         self.stopFlag = Atomic(false)
+        self.activeTrialIDs = Mutex([])
         self.root = nil
     }
 
@@ -89,8 +101,10 @@ public final class Study: @unchecked Sendable {
         directions = study.directions
         sampler = study.sampler
         pruner = study.pruner
+        staleTrialCallback = study.staleTrialCallback
         trialFilter = filter
         stopFlag = Atomic(false)
+        activeTrialIDs = Mutex([])
         root = study.root ?? study
     }
 
@@ -285,6 +299,9 @@ public final class Study: @unchecked Sendable {
     public func stop() { (root ?? self).stopFlag.store(true, ordering: .sequentiallyConsistent) }
 
     var isStopRequested: Bool { (root ?? self).stopFlag.load(ordering: .sequentiallyConsistent) }
+
+    /// The study itself, for a view made by `filtered(by:)`.
+    var rootStudy: Study { root ?? self }
 }
 
 /// The Pareto front: trials that no other trial dominates.
