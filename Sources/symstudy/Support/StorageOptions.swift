@@ -39,11 +39,7 @@ struct StorageOptions: ParsableArguments {
 /// the StudyService module.
 enum StorageOpener {
     static func open(_ text: String, heartbeatInterval: Double? = nil, gracePeriod: Double? = nil) throws -> any StudyStorage {
-        switch try StorageURL(parsing: text) {
-        case .memory:
-            return InMemoryStorage()
-        case .sqlite, .postgres, .journal, .remote:
-            throw StorageError.invalidURL(text, "this build of symstudy cannot open it yet")
-        }
+        let url = try StorageURL(parsing: text)
+        return try url.open(heartbeatInterval: heartbeatInterval, gracePeriod: gracePeriod)
     }
 }
