@@ -56,8 +56,10 @@ let package = Package(
             ],
             path: "Benchmarks/symstudy-bench"
         ),
-        .testTarget(name: "StudyEngineTests", dependencies: ["StudyEngine"]),
-        .testTarget(name: "symstudyTests", dependencies: ["symstudy"]),
+        // What the test targets share: the reference Python, the PostgreSQL URL, running the package's binaries.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "StudyEngineTests", dependencies: ["StudyEngine", "TestSupport"]),
+        .testTarget(name: "symstudyTests", dependencies: ["symstudy", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
