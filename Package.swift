@@ -59,7 +59,7 @@ let package = Package(
         // What the test targets share: the reference Python, the PostgreSQL URL, running the package's binaries.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "StudyEngineTests", dependencies: ["StudyEngine", "TestSupport"]),
-        .testTarget(name: "symstudyTests", dependencies: ["symstudy", "TestSupport"]),
+        .testTarget(name: "symstudyTests", dependencies: ["symstudy", "StudyEngine", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
