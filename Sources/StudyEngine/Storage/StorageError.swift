@@ -11,6 +11,8 @@ public enum StorageError: LocalizedError, Equatable, Sendable {
     case invalidValue(String)
     /// The backing store failed (I/O, database error, lost connection), with what it said.
     case backend(String)
+    /// A line of a journal file is not an operation of Optuna's journal (`line` counts from 1).
+    case invalidJournal(path: String, line: Int, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -23,6 +25,8 @@ public enum StorageError: LocalizedError, Equatable, Sendable {
         case .invalidDirections(let why): return "invalid directions: \(why)"
         case .invalidValue(let why): return why
         case .backend(let why): return "storage error: \(why)"
+        case .invalidJournal(let path, let line, let reason):
+            return "journal \(path), line \(line): \(reason) (the file was left as it is)"
         }
     }
 }
