@@ -215,6 +215,14 @@ struct JournalStorageTests {
             try JournalStorage(path: csv)
         }
         #expect(try String(contentsOfFile: csv, encoding: .utf8) == "x,y\n1,2\n")
+        // A database has no newline to end its first line: it is no journal being written either.
+        let database = folder.path("study.db")
+        let header = Data("SQLite format 3\u{0}".utf8) + Data(repeating: 7, count: 3 << 20)
+        try header.write(to: URL(fileURLWithPath: database))
+        #expect(throws: StorageError.invalidJournal(path: database, line: 1, reason: "not JSON (the file's last line starts with 0x53, not '{', and has no newline at its end)")) {
+            try JournalStorage(path: database)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == header)
         #expect(throws: StorageError.self) { try JournalStorage(path: folder.url.path) }
         #expect(throws: StorageError.self) { try JournalStorage(path: folder.path("missing/j.log")) }
         #expect(throws: StorageError.self) { try JournalStorage(path: folder.path("j.log"), lockGracePeriod: 0) }

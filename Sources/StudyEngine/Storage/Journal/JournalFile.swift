@@ -153,23 +153,26 @@ final class JournalFile: @unchecked Sendable {
                 }
                 filled += count
             }
-            let lastNewline = buffer.withUnsafeBufferPointer { bytes in
-                bytes[..<length].lastIndex(of: UInt8(ascii: "\n"))
-            }
-            guard let lastNewline else {
-                if start + length == size { break }  // the last line is still being written
-                length = min(length * 2, size - start)
-                continue
-            }
+            var lineStart = 0
             try buffer.withUnsafeBufferPointer { bytes in
-                var lineStart = 0
-                while lineStart <= lastNewline {
-                    let newline = bytes[lineStart...lastNewline].firstIndex(of: UInt8(ascii: "\n"))!
-                    try handle(UnsafeBufferPointer(rebasing: bytes[lineStart..<newline]), lineCount + 1)
+                let base = bytes.baseAddress!
+                while lineStart < length, let found = memchr(base + lineStart, Int32(UInt8(ascii: "\n")), length - lineStart) {
+                    let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    try handle(UnsafeBufferPointer(start: base + lineStart, count: newline - lineStart), lineCount + 1)
                     offset += newline - lineStart + 1
                     lineCount += 1
                     lineStart = newline + 1
                 }
+            }
+            if lineStart == 0 {
+                // A line being written starts as every journal line does; anything else never becomes one
+                // (a database, a binary file), and is not read to its end to find that out.
+                guard buffer[0] == UInt8(ascii: "{") else {
+                    throw StorageError.invalidJournal(path: path, line: lineCount + 1, reason: "not JSON (the file's last line starts with \(String(format: "0x%02x", buffer[0])), not '{', and has no newline at its end)")
+                }
+                if start + length == size { break }  // the last line is still being written
+                length = min(length * 2, size - start)
+                continue
             }
             length = min(size - offset, Self.chunkSize)
         }
