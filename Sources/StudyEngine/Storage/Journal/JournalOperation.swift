@@ -3,7 +3,7 @@ import Foundation
 /// One line of Optuna's journal: an operation on the storage, with Optuna's operation codes
 /// (`optuna.storages.journal._storage.JournalOperation`). Trial parameters are in internal representation
 /// (a categorical's choice index), as the journal holds them.
-enum JournalOperation: Sendable, Equatable {
+enum JournalOperation: Sendable {
     case createStudy(name: String, directions: [StudyDirection])
     case deleteStudy(studyID: Int)
     case setStudyUserAttribute(studyID: Int, key: String, value: JSONValue)
@@ -20,7 +20,7 @@ enum JournalOperation: Sendable, Equatable {
     case discardTrials
 
     /// What a trial created from a template starts as (Optuna's `create_new_trial(template_trial=...)`).
-    struct TrialTemplate: Sendable, Equatable {
+    struct TrialTemplate: Sendable {
         var state: TrialState
         var values: [Double]?
         var datetimeComplete: Date?

@@ -23,7 +23,7 @@ import Synchronization
 /// (`trial(id:)` does not find them), though, as in Optuna, they keep their ids.
 ///
 /// Optuna's journal storage has no heartbeat, and neither has this one: a trial whose worker died stays RUNNING.
-/// Thread-safe: calls of one instance run one at a time.
+/// Thread-safe: calls of one instance read and write one at a time; their flushes to disk overlap.
 public final class JournalStorage: StudyStorage {
     /// The journal file's path, as given.
     public let path: String
