@@ -102,7 +102,10 @@ extension StorageURL {
         switch self {
         case .memory:
             return InMemoryStorage()
-        case .sqlite, .postgres, .journal:
+        case .journal(let path):
+            // Optuna's journal storage has no heartbeats: a dead worker's trial stays RUNNING there too.
+            return try JournalStorage(path: path)
+        case .sqlite, .postgres:
             throw StorageError.invalidURL(description, "not available in this build yet")
         case .remote(let scheme, _, _):
             throw StorageError.invalidURL(description, "\(scheme):// storages are opened by the study service client (StudyService)")
