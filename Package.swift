@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "symstudy", targets: ["symstudy"]),
         .library(name: "StudyEngine", targets: ["StudyEngine"]),
         .library(name: "SymbolicRegression", targets: ["SymbolicRegression"]),
+        .library(name: "Environments", targets: ["Environments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,7 +34,8 @@ let package = Package(
         .target(name: "StudyEngine", dependencies: ["CGSL"], swiftSettings: hotLoopSettings),
         // GP engine; knows nothing of studies.
         .target(name: "SymbolicRegression", dependencies: ["CGSL"]),
-        .target(name: "Environments"),
+        // Classic control, object-level games, rendering, object extraction, the Python bridge; steps are hot loops.
+        .target(name: "Environments", swiftSettings: hotLoopSettings),
         .target(
             name: "PolicyLearning",
             dependencies: ["SymbolicRegression", "Environments", "StudyEngine"]
@@ -58,6 +60,8 @@ let package = Package(
         ),
         .testTarget(name: "StudyEngineTests", dependencies: ["StudyEngine"]),
         .testTarget(name: "symstudyTests", dependencies: ["symstudy"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"]),
+        .testTarget(name: "PolicyLearningTests", dependencies: ["PolicyLearning", "Environments"]),
     ],
     swiftLanguageModes: [.v6]
 )
