@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "symstudy",
             dependencies: [
-                "PolicyLearning", "StudyService", "Dashboard", "StudyEngine",
+                "PolicyLearning", "Environments", "StudyService", "Dashboard", "StudyEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

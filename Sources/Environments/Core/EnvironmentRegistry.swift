@@ -1,0 +1,19 @@
+/// The environments symstudy knows by name: the native ones, and any Gymnasium or OCAtari id through the
+/// Python bridge (`gym:CartPole-v1`, `ocatari:Pong-v5`).
+public enum EnvironmentRegistry {
+    /// The ids of the native environments.
+    public static let nativeIDs = ["CartPole-v1", "MountainCar-v0", "Acrobot-v1", "Pendulum-v1"]
+
+    /// Makes the environment `id`, reset with `seed`, and runs `visitor` on it with its concrete type.
+    /// - Throws: `EnvironmentError.unknownEnvironment` for an unknown id; bridge errors for `gym:`/`ocatari:` ids.
+    public static func visit<V: EnvironmentVisitor>(_ id: String, seed: UInt64, _ visitor: V) throws -> V.Result {
+        switch id {
+        case "CartPole-v1", "CartPole": return try visitor.visit(CartPole(seed: seed))
+        case "MountainCar-v0", "MountainCar": return try visitor.visit(MountainCar(seed: seed))
+        case "Acrobot-v1", "Acrobot": return try visitor.visit(Acrobot(seed: seed))
+        case "Pendulum-v1", "Pendulum": return try visitor.visit(Pendulum(seed: seed))
+        default:
+            throw EnvironmentError.unknownEnvironment(id, known: nativeIDs)
+        }
+    }
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct TeachCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "teach", abstract: "(in progress)")
+}
