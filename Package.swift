@@ -11,6 +11,10 @@ let hotLoopSettings: [SwiftSetting] = {
     return []
 }()
 
+/// Environments and teachers step millions of times in their own tests (extraction over rendered frames, PPO
+/// updates); unoptimised they are 30-100x slower, so they are optimised in debug builds too.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "symstudy",
     platforms: [.macOS(.v15)],
@@ -35,7 +39,7 @@ let package = Package(
         // GP engine; knows nothing of studies.
         .target(name: "SymbolicRegression", dependencies: ["CGSL"]),
         // Classic control, object-level games, rendering, object extraction, the Python bridge; steps are hot loops.
-        .target(name: "Environments", swiftSettings: hotLoopSettings),
+        .target(name: "Environments", swiftSettings: hotLoopSettings + optimizedInDebug),
         .target(
             name: "PolicyLearning",
             dependencies: ["SymbolicRegression", "Environments", "StudyEngine"]

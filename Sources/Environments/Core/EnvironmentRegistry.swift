@@ -2,7 +2,7 @@
 /// Python bridge (`gym:CartPole-v1`, `ocatari:Pong-v5`).
 public enum EnvironmentRegistry {
     /// The ids of the native environments.
-    public static let nativeIDs = ["CartPole-v1", "MountainCar-v0", "Acrobot-v1", "Pendulum-v1"]
+    public static let nativeIDs = ["CartPole-v1", "MountainCar-v0", "Acrobot-v1", "Pendulum-v1", "Pong", "Freeway"]
 
     /// Makes the environment `id`, reset with `seed`, and runs `visitor` on it with its concrete type.
     /// - Throws: `EnvironmentError.unknownEnvironment` for an unknown id; bridge errors for `gym:`/`ocatari:` ids.
@@ -12,6 +12,8 @@ public enum EnvironmentRegistry {
         case "MountainCar-v0", "MountainCar": return try visitor.visit(MountainCar(seed: seed))
         case "Acrobot-v1", "Acrobot": return try visitor.visit(Acrobot(seed: seed))
         case "Pendulum-v1", "Pendulum": return try visitor.visit(Pendulum(seed: seed))
+        case "Pong": return try visitor.visit(Pong(seed: seed))
+        case "Freeway": return try visitor.visit(Freeway(seed: seed))
         default:
             throw EnvironmentError.unknownEnvironment(id, known: nativeIDs)
         }
