@@ -15,6 +15,9 @@ public enum EnvironmentRegistry {
         case "Pong": return try visitor.visit(Pong(seed: seed))
         case "Freeway": return try visitor.visit(Freeway(seed: seed))
         default:
+            if let (kind, bridged) = PythonEnvironment.bridgedID(id) {
+                return try visitor.visit(PythonEnvironment(kind, bridged, seed: seed))
+            }
             throw EnvironmentError.unknownEnvironment(id, known: nativeIDs)
         }
     }
