@@ -42,7 +42,8 @@ let package = Package(
         .target(name: "Environments", swiftSettings: hotLoopSettings + optimizedInDebug),
         .target(
             name: "PolicyLearning",
-            dependencies: ["SymbolicRegression", "Environments", "StudyEngine"]
+            dependencies: ["SymbolicRegression", "Environments", "StudyEngine"],
+            swiftSettings: hotLoopSettings + optimizedInDebug
         ),
         .target(name: "StudyService", dependencies: ["StudyEngine"]),
         .target(name: "Dashboard", dependencies: ["StudyEngine"]),
