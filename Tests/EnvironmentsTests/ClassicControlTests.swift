@@ -61,3 +61,18 @@ import Testing
         #expect(abs(objects[1].x - 0.5) < 1e-15 && abs(objects[1].y - 1) < 1e-15, "the upright pole's tip is one pole length above the cart")
     }
 }
+
+@Suite struct ParallelEpisodesTests {
+    @Test func resultsDoNotDependOnTheNumberOfThreads() {
+        let policy: @Sendable (inout CartPole) -> Int = { env in env.theta > 0 ? 1 : 0 }
+        let one = ParallelEpisodes.run(CartPole(), count: 12, seed: 40, threads: 1, policy: policy)
+        let two = ParallelEpisodes.run(CartPole(), count: 12, seed: 40, threads: 2, policy: policy)
+        #expect(one == two)
+        #expect(Set(one.map(\.length)).count > 1, "seeds give different episodes")
+        var env = CartPole()
+        env.reset(seed: 45)
+        var length = 0
+        while !env.step(policy(&env)).done { length += 1 }
+        #expect(one[5].length == length + 1, "episode i starts from reset(seed: seed + i)")
+    }
+}

@@ -24,21 +24,19 @@ public struct TeacherEvaluation: Sendable {
     struct Visitor: EnvironmentVisitor {
         var teacher: Teacher, episodes: Int, seed: UInt64
         func visit<E: Environment>(_ environment: E) throws -> TeacherEvaluation {
-            var env = environment, result = TeacherEvaluation()
-            for episode in 0..<episodes {
-                env.reset(seed: seed &+ UInt64(episode))
-                var total = 0.0, length = 0
-                while true {
-                    let t = env.step(try env.action(teacher.action(env.observation)))
-                    total += t.reward
-                    length += 1
-                    if t.reward > 0 { result.pointsWon += Int(t.reward) } else if t.reward < 0 && E.self == Pong.self { result.pointsLost += 1 }
-                    if t.done { break }
-                }
-                result.returns.append(total)
-                result.lengths.append(length)
+            // Check the teacher's action space against the environment once, then play over all cores.
+            _ = try environment.action(teacher.action(environment.observation))
+            let teacher = self.teacher
+            let played = ParallelEpisodes.run(environment, count: episodes, seed: seed) { env in
+                try! env.action(teacher.action(env.observation))
             }
-            if E.self != Pong.self { result.pointsWon = 0 }
+            var result = TeacherEvaluation()
+            result.returns = played.map(\.totalReward)
+            result.lengths = played.map(\.length)
+            if E.self == Pong.self {
+                result.pointsWon = Int(played.reduce(0) { $0 + $1.positiveReward })
+                result.pointsLost = played.reduce(0) { $0 + $1.negativeSteps }
+            }
             return result
         }
     }
