@@ -43,7 +43,7 @@ struct TeachCommand: ParsableCommand {
             try trainer.train { steps, meanReturn in
                 if !quiet && (steps - lastPrint >= configuration.totalSteps / 20 || steps >= configuration.totalSteps) {
                     lastPrint = steps
-                    print(String(format: "  %8d steps  mean return of the last 20 training episodes %9.2f  (%.0f s)", steps, meanReturn, Date().timeIntervalSince(started)))
+                    say(String(format: "  %8d steps  mean return of the last 20 training episodes %9.2f  (%.0f s)", steps, meanReturn, Date().timeIntervalSince(started)))
                 }
             }
             return Teacher(environment: environment.id, model: trainer.model, training: configuration, steps: trainer.stepsDone)
@@ -60,17 +60,22 @@ struct TeachCommand: ParsableCommand {
             var configuration = PPOConfiguration.preset(for: environment)
             if let steps { configuration.totalSteps = steps }
             configuration.seed = seed
-            print("training a PPO teacher for \(environment): \(configuration.totalSteps) steps, \(configuration.environments) envs x \(configuration.stepsPerEnvironment) steps per update, seed \(seed)")
+            say("training a PPO teacher for \(environment): \(configuration.totalSteps) steps, \(configuration.environments) envs x \(configuration.stepsPerEnvironment) steps per update, seed \(seed)")
             teacher = try EnvironmentRegistry.visit(environment, seed: seed, Train(configuration: configuration, quiet: quiet))
         }
         if let out, evaluate == nil {
             try teacher.save(out)
-            print("wrote \(out)")
+            say("wrote \(out)")
         }
         let result = try TeacherEvaluation.run(teacher, environment: environment, episodes: episodes)
-        print("\(teacher.name) on \(environment): mean return \(String(format: "%.2f", result.meanReturn)) over \(episodes) episodes (seeds 0-\(episodes - 1)), min \(String(format: "%.2f", result.returns.min()!)), max \(String(format: "%.2f", result.returns.max()!))")
+        say("\(teacher.name) on \(environment): mean return \(String(format: "%.2f", result.meanReturn)) over \(episodes) episodes (seeds 0-\(episodes - 1)), min \(String(format: "%.2f", result.returns.min()!)), max \(String(format: "%.2f", result.returns.max()!))")
         if let share = result.pointShare {
-            print("  points won \(result.pointsWon) of \(result.pointsWon + result.pointsLost) (\(String(format: "%.1f", 100 * share))%)")
+            say("  points won \(result.pointsWon) of \(result.pointsWon + result.pointsLost) (\(String(format: "%.1f", 100 * share))%)")
         }
     }
+}
+
+/// Writes a line to standard output at once (unbuffered), so training progress shows as it comes in a log file.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
