@@ -22,6 +22,7 @@ struct RolloutCommand: ParsableCommand {
     var fromState: String?
     @Option(help: "A JSON file with the array of actions.") var actions: String
     @Option(help: "Output format: text or json.") var format = "text"
+    @Option(help: "Write each step's frame as a PNG into this folder (games only).") var frames: String?
 
     func validate() throws {
         guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, not '\(format)'") }
@@ -31,10 +32,18 @@ struct RolloutCommand: ParsableCommand {
     struct Run: EnvironmentVisitor {
         var actions: [ActionValue]
         var state: [Double]?
+        var frames: String?
         func visit<E: Environment>(_ environment: E) throws -> Rollout {
             var env = environment
             if let state { try env.setState(state) }
-            return try Rollout.run(&env, actions: actions)
+            guard let frames else { return try Rollout.run(&env, actions: actions) }
+            guard env is any Renderable else {
+                throw EnvironmentError.invalidParameter(env.id, "--frames needs a game that renders (Pong, Freeway)")
+            }
+            try FileManager.default.createDirectory(atPath: frames, withIntermediateDirectories: true)
+            return try Rollout.run(&env, actions: actions) { env, i in
+                try (env as! any Renderable).writePNG("\(frames)/frame_\(String(format: "%05d", i)).png")
+            }
         }
     }
 
@@ -49,7 +58,7 @@ struct RolloutCommand: ParsableCommand {
             let text = isFile ? try String(contentsOfFile: fromState, encoding: .utf8) : fromState
             state = try Rollout.decodeState(text, source: isFile ? fromState : "--from-state")
         }
-        let rollout = try EnvironmentRegistry.visit(environment, seed: seed ?? 0, Run(actions: decoded, state: state))
+        let rollout = try EnvironmentRegistry.visit(environment, seed: seed ?? 0, Run(actions: decoded, state: state, frames: frames))
         print(format == "json" ? rollout.json : rollout.text)
     }
 }

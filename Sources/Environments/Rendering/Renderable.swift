@@ -1,9 +1,21 @@
+import Foundation
+
 /// An environment that draws itself as an Atari-like RGB frame.
 public protocol Renderable {
     /// The current frame.
     func render() -> Frame
     /// The colour of each object type in rendered frames (what an extractor segments by).
     static var objectColours: [Int: RGB] { get }
+}
+
+extension Renderable {
+    /// Writes the current frame as a PNG file.
+    /// - Throws: `EnvironmentError.invalidFile` when the file cannot be written.
+    public func writePNG(_ path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data(render().png)) else {
+            throw EnvironmentError.invalidFile(path, "cannot write the frame")
+        }
+    }
 }
 
 extension Pong: Renderable {

@@ -20,7 +20,9 @@ public struct Rollout: Sendable {
 
     /// Runs `actions` on `environment` from its current state.
     /// - Throws: `EnvironmentError.invalidAction` naming the index of an action outside the action space.
-    public static func run<E: Environment>(_ environment: inout E, actions: [ActionValue]) throws -> Rollout {
+    /// `afterStep` is called after each step with the environment and the step's index (e.g. to save frames).
+    public static func run<E: Environment>(_ environment: inout E, actions: [ActionValue],
+                                           afterStep: (E, Int) throws -> Void = { _, _ in }) throws -> Rollout {
         var rollout = Rollout(initialObservation: environment.observation, initialState: environment.state, steps: [])
         rollout.steps.reserveCapacity(actions.count)
         for (index, value) in actions.enumerated() {
@@ -34,6 +36,7 @@ public struct Rollout: Sendable {
             let t = environment.step(action)
             rollout.steps.append(Step(observation: environment.observation, state: environment.state,
                                       reward: t.reward, terminated: t.terminated, truncated: t.truncated))
+            try afterStep(environment, index)
         }
         return rollout
     }
