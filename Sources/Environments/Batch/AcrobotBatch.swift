@@ -7,8 +7,7 @@ public struct AcrobotBatch: BatchEnvironment {
     var columns: BatchColumns
 
     public init(copies: Int, seed: UInt64) {
-        columns = BatchColumns(count: copies, components: 4, seed: seed)
-        for i in 0..<columns.padded { Self.reset(&columns.values, i, columns.padded, &columns.generators[i]) }
+        columns = BatchColumns(count: copies, components: 4, seed: seed, reset: Self.reset)
     }
 
     public var count: Int { columns.count }
@@ -40,12 +39,9 @@ public struct AcrobotBatch: BatchEnvironment {
                               rewards: UnsafeMutableBufferPointer<Double>, terminated: UnsafeMutableBufferPointer<Bool>,
                               truncated: UnsafeMutableBufferPointer<Bool>) {
         let n = columns.count, p = columns.padded
-        precondition(actions.count >= n && observations.count >= 6 * n && rewards.count >= n
-                     && terminated.count >= n && truncated.count >= n, "AcrobotBatch.step: buffers smaller than the batch")
-        var values = [Double](); swap(&values, &columns.values)
-        defer { swap(&values, &columns.values) }
-        values.withUnsafeMutableBufferPointer { buffer in
-            let v = buffer.baseAddress!, ac = actions.baseAddress!, o = observations.baseAddress!
+        Block.checkSizes("AcrobotBatch", n, 6, actions, observations, rewards, terminated, truncated)
+        columns.withValues { v, generators in
+            let ac = actions.baseAddress!, o = observations.baseAddress!
             let dt = Acrobot.dt, h = Lanes(repeating: dt / 2.0), full = Lanes(repeating: dt), w = Lanes(repeating: dt / 6.0)
             let pi = Lanes(repeating: Double.pi), diff = Lanes(repeating: Double.pi - -Double.pi)
             let max1 = Lanes(repeating: Acrobot.maxVelocity1), max2 = Lanes(repeating: Acrobot.maxVelocity2)
@@ -79,15 +75,9 @@ public struct AcrobotBatch: BatchEnvironment {
                 Block.store(Block.float32(c1), o, i, valid: valid); Block.store(Block.float32(s1), o + n, i, valid: valid)
                 Block.store(Block.float32(c2), o + 2 * n, i, valid: valid); Block.store(Block.float32(s2), o + 3 * n, i, valid: valid)
                 Block.store(Block.float32(n2), o + 4 * n, i, valid: valid); Block.store(Block.float32(n3), o + 5 * n, i, valid: valid)
-                Block.store(Lanes(repeating: -1).replacing(with: 0, where: term), rewards.baseAddress!, i, valid: valid)
-                Block.store(term, terminated.baseAddress!, i, valid: valid)
-                Block.store(trunc, truncated.baseAddress!, i, valid: valid)
-                let done = term .| trunc
-                if any(done) {
-                    for lane in 0..<4 where done[lane] {
-                        Self.reset(v, i + lane, p, &columns.generators[i + lane])
-                        if lane < valid { Self.writeObservation(v, o, i + lane, n, p) }
-                    }
+                Block.storeOutcome(Lanes(repeating: -1).replacing(with: 0, where: term), term, trunc, rewards, terminated, truncated, i, valid: valid)
+                BatchColumns.resetEnded(term .| trunc, v, i, valid: valid, padded: p, &generators, reset: Self.reset) { copy in
+                    Self.writeObservation(v, o, copy, n, p)
                 }
                 i += 4
             }
@@ -106,11 +96,9 @@ public struct AcrobotBatch: BatchEnvironment {
         }
     }
 
-    public func state(of index: Int) -> [Double] { (0..<4).map { columns.values[$0 * columns.padded + index] } }
+    public func state(of index: Int) -> [Double] { columns.state(of: index) }
 
     public mutating func setState(_ values: [Double], of index: Int) throws {
-        let checked = try Acrobot().validatedState(values)
-        for c in 0..<4 { columns.values[c * columns.padded + index] = checked[c] }
-        columns.values[4 * columns.padded + index] = 0
+        columns.setState(try Acrobot().validatedState(values), of: index)
     }
 }

@@ -46,13 +46,53 @@ struct BatchColumns: Sendable {
     var values: [Double]
     var generators: [SeededGenerator]
 
-    /// `components` state columns plus one column of elapsed steps (the last).
-    init(count: Int, components: Int, seed: UInt64) {
+    let components: Int
+
+    /// A copy's reset: writes its initial state into the columns (`values`, copy, padded count, generator).
+    typealias Reset = (UnsafeMutablePointer<Double>, Int, Int, inout SeededGenerator) -> Void
+
+    /// `components` state columns plus one column of elapsed steps (the last), every copy reset by `reset`.
+    init(count: Int, components: Int, seed: UInt64, reset: Reset) {
         precondition(count > 0, "a batch needs at least one copy")
         self.count = count
+        self.components = components
         padded = (count + Self.width - 1) / Self.width * Self.width
         values = [Double](repeating: 0, count: padded * (components + 1))
         generators = (0..<padded).map { SeededGenerator(seed: seed, stream: $0) }
+        let p = padded
+        withValues { v, generators in
+            for i in 0..<p { reset(v, i, p, &generators[i]) }
+        }
+    }
+
+    /// Runs `body` with the columns' storage and the generators (the storage is moved out for the call, so the
+    /// two can be used together without a copy).
+    mutating func withValues<R>(_ body: (UnsafeMutablePointer<Double>, inout [SeededGenerator]) -> R) -> R {
+        var storage = [Double]()
+        swap(&storage, &values)
+        defer { swap(&storage, &values) }
+        return storage.withUnsafeMutableBufferPointer { body($0.baseAddress!, &generators) }
+    }
+
+    /// Resets the copies of the block at `i` whose episode ended, and rewrites the observations of those that
+    /// belong to the caller's buffer (`valid` lanes) with `observe`.
+    @inline(__always)
+    static func resetEnded(_ done: SIMDMask<SIMD4<Int64>>, _ v: UnsafeMutablePointer<Double>, _ i: Int, valid: Int, padded p: Int,
+                           _ generators: inout [SeededGenerator], reset: Reset, observe: (Int) -> Void) {
+        guard any(done) else { return }
+        for lane in 0..<4 where done[lane] {
+            reset(v, i + lane, p, &generators[i + lane])
+            if lane < valid { observe(i + lane) }
+        }
+    }
+
+    /// Copy `index`'s state.
+    func state(of index: Int) -> [Double] { (0..<components).map { values[$0 * padded + index] } }
+
+    /// Sets copy `index`'s state (already validated) and restarts its step count.
+    mutating func setState(_ checked: [Double], of index: Int) {
+        for c in 0..<components { values[c * padded + index] = checked[c] }
+        values[components * padded + index] = 0
     }
 }
 
@@ -85,6 +125,25 @@ enum Block {
     @inline(__always)
     static func store(_ mask: SIMDMask<SIMD4<Int64>>, _ base: UnsafeMutablePointer<Bool>, _ i: Int, valid: Int) {
         for lane in 0..<valid { base[i + lane] = mask[lane] }
+    }
+
+    /// Stores one block's rewards and end flags.
+    @inline(__always)
+    static func storeOutcome(_ reward: Lanes, _ terminated: SIMDMask<SIMD4<Int64>>, _ truncated: SIMDMask<SIMD4<Int64>>,
+                             _ rewards: UnsafeMutableBufferPointer<Double>, _ terminatedOut: UnsafeMutableBufferPointer<Bool>,
+                             _ truncatedOut: UnsafeMutableBufferPointer<Bool>, _ i: Int, valid: Int) {
+        store(reward, rewards.baseAddress!, i, valid: valid)
+        store(terminated, terminatedOut.baseAddress!, i, valid: valid)
+        store(truncated, truncatedOut.baseAddress!, i, valid: valid)
+    }
+
+    /// Checks the sizes of a step's buffers.
+    @inline(__always)
+    static func checkSizes<A>(_ name: String, _ n: Int, _ observationCount: Int, _ actions: UnsafeBufferPointer<A>,
+                              _ observations: UnsafeMutableBufferPointer<Double>, _ rewards: UnsafeMutableBufferPointer<Double>,
+                              _ terminated: UnsafeMutableBufferPointer<Bool>, _ truncated: UnsafeMutableBufferPointer<Bool>) {
+        precondition(actions.count >= n && observations.count >= observationCount * n && rewards.count >= n
+                     && terminated.count >= n && truncated.count >= n, "\(name).step: buffers smaller than the batch")
     }
 
     /// Float32 rounding of four lanes, as Gymnasium's observations.

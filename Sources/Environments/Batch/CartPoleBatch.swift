@@ -5,12 +5,7 @@ public struct CartPoleBatch: BatchEnvironment {
     var columns: BatchColumns
 
     public init(copies: Int, seed: UInt64) {
-        columns = BatchColumns(count: copies, components: 4, seed: seed)
-        var values = [Double](); swap(&values, &columns.values)
-        values.withUnsafeMutableBufferPointer { v in
-            for i in 0..<columns.padded { Self.reset(v.baseAddress!, i, columns.padded, &columns.generators[i]) }
-        }
-        swap(&values, &columns.values)
+        columns = BatchColumns(count: copies, components: 4, seed: seed, reset: Self.reset)
     }
 
     public var count: Int { columns.count }
@@ -25,12 +20,9 @@ public struct CartPoleBatch: BatchEnvironment {
                               rewards: UnsafeMutableBufferPointer<Double>, terminated: UnsafeMutableBufferPointer<Bool>,
                               truncated: UnsafeMutableBufferPointer<Bool>) {
         let n = columns.count, p = columns.padded
-        precondition(actions.count >= n && observations.count >= 4 * n && rewards.count >= n
-                     && terminated.count >= n && truncated.count >= n, "CartPoleBatch.step: buffers smaller than the batch")
-        var values = [Double](); swap(&values, &columns.values)
-        defer { swap(&values, &columns.values) }
-        values.withUnsafeMutableBufferPointer { buffer in
-            let v = buffer.baseAddress!, a = actions.baseAddress!, o = observations.baseAddress!
+        Block.checkSizes("CartPoleBatch", n, 4, actions, observations, rewards, terminated, truncated)
+        columns.withValues { v, generators in
+            let a = actions.baseAddress!, o = observations.baseAddress!
             let g = Lanes(repeating: CartPole.gravity), mp = Lanes(repeating: CartPole.massPole)
             let m = Lanes(repeating: CartPole.totalMass), pml = Lanes(repeating: CartPole.poleMassLength)
             let l = Lanes(repeating: CartPole.length), tau = Lanes(repeating: CartPole.tau)
@@ -59,15 +51,9 @@ public struct CartPoleBatch: BatchEnvironment {
                 Block.store(Block.float32(nx), o, i, valid: valid); Block.store(Block.float32(nxDot), o + n, i, valid: valid)
                 Block.store(Block.float32(nTheta), o + 2 * n, i, valid: valid)
                 Block.store(Block.float32(nThetaDot), o + 3 * n, i, valid: valid)
-                Block.store(Lanes(repeating: 1), rewards.baseAddress!, i, valid: valid)
-                Block.store(term, terminated.baseAddress!, i, valid: valid)
-                Block.store(trunc, truncated.baseAddress!, i, valid: valid)
-                let done = term .| trunc
-                if any(done) {
-                    for lane in 0..<4 where done[lane] {
-                        Self.reset(v, i + lane, p, &columns.generators[i + lane])
-                        if lane < valid { for c in 0..<4 { o[c * n + i + lane] = float32(v[c * p + i + lane]) } }
-                    }
+                Block.storeOutcome(Lanes(repeating: 1), term, trunc, rewards, terminated, truncated, i, valid: valid)
+                BatchColumns.resetEnded(term .| trunc, v, i, valid: valid, padded: p, &generators, reset: Self.reset) { copy in
+                    for c in 0..<4 { o[c * n + copy] = float32(v[c * p + copy]) }
                 }
                 i += 4
             }
@@ -79,11 +65,9 @@ public struct CartPoleBatch: BatchEnvironment {
         for c in 0..<4 { for i in 0..<n { buffer[c * n + i] = float32(columns.values[c * p + i]) } }
     }
 
-    public func state(of index: Int) -> [Double] { (0..<4).map { columns.values[$0 * columns.padded + index] } }
+    public func state(of index: Int) -> [Double] { columns.state(of: index) }
 
     public mutating func setState(_ values: [Double], of index: Int) throws {
-        let checked = try CartPole().validatedState(values)
-        for c in 0..<4 { columns.values[c * columns.padded + index] = checked[c] }
-        columns.values[4 * columns.padded + index] = 0
+        columns.setState(try CartPole().validatedState(values), of: index)
     }
 }

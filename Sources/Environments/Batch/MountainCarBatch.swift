@@ -5,8 +5,7 @@ public struct MountainCarBatch: BatchEnvironment {
     var columns: BatchColumns
 
     public init(copies: Int, seed: UInt64) {
-        columns = BatchColumns(count: copies, components: 2, seed: seed)
-        for i in 0..<columns.padded { Self.reset(&columns.values, i, columns.padded, &columns.generators[i]) }
+        columns = BatchColumns(count: copies, components: 2, seed: seed, reset: Self.reset)
     }
 
     public var count: Int { columns.count }
@@ -22,12 +21,9 @@ public struct MountainCarBatch: BatchEnvironment {
                               rewards: UnsafeMutableBufferPointer<Double>, terminated: UnsafeMutableBufferPointer<Bool>,
                               truncated: UnsafeMutableBufferPointer<Bool>) {
         let n = columns.count, p = columns.padded
-        precondition(actions.count >= n && observations.count >= 2 * n && rewards.count >= n
-                     && terminated.count >= n && truncated.count >= n, "MountainCarBatch.step: buffers smaller than the batch")
-        var values = [Double](); swap(&values, &columns.values)
-        defer { swap(&values, &columns.values) }
-        values.withUnsafeMutableBufferPointer { buffer in
-            let v = buffer.baseAddress!, a = actions.baseAddress!, o = observations.baseAddress!
+        Block.checkSizes("MountainCarBatch", n, 2, actions, observations, rewards, terminated, truncated)
+        columns.withValues { v, generators in
+            let a = actions.baseAddress!, o = observations.baseAddress!
             let force = Lanes(repeating: MountainCar.force), minusGravity = Lanes(repeating: -MountainCar.gravity)
             let maxSpeed = Lanes(repeating: MountainCar.maxSpeed), minSpeed = -maxSpeed
             let minPosition = Lanes(repeating: MountainCar.minPosition), maxPosition = Lanes(repeating: MountainCar.maxPosition)
@@ -49,15 +45,9 @@ public struct MountainCarBatch: BatchEnvironment {
                 Block.store(position, v, i, valid: 4); Block.store(velocity, v + p, i, valid: 4)
                 Block.store(elapsed, v + 2 * p, i, valid: 4)
                 Block.store(Block.float32(position), o, i, valid: valid); Block.store(Block.float32(velocity), o + n, i, valid: valid)
-                Block.store(Lanes(repeating: -1), rewards.baseAddress!, i, valid: valid)
-                Block.store(term, terminated.baseAddress!, i, valid: valid)
-                Block.store(trunc, truncated.baseAddress!, i, valid: valid)
-                let done = term .| trunc
-                if any(done) {
-                    for lane in 0..<4 where done[lane] {
-                        Self.reset(v, i + lane, p, &columns.generators[i + lane])
-                        if lane < valid { for c in 0..<2 { o[c * n + i + lane] = float32(v[c * p + i + lane]) } }
-                    }
+                Block.storeOutcome(Lanes(repeating: -1), term, trunc, rewards, terminated, truncated, i, valid: valid)
+                BatchColumns.resetEnded(term .| trunc, v, i, valid: valid, padded: p, &generators, reset: Self.reset) { copy in
+                    for c in 0..<2 { o[c * n + copy] = float32(v[c * p + copy]) }
                 }
                 i += 4
             }
@@ -69,11 +59,9 @@ public struct MountainCarBatch: BatchEnvironment {
         for c in 0..<2 { for i in 0..<n { buffer[c * n + i] = float32(columns.values[c * p + i]) } }
     }
 
-    public func state(of index: Int) -> [Double] { (0..<2).map { columns.values[$0 * columns.padded + index] } }
+    public func state(of index: Int) -> [Double] { columns.state(of: index) }
 
     public mutating func setState(_ values: [Double], of index: Int) throws {
-        let checked = try MountainCar().validatedState(values)
-        for c in 0..<2 { columns.values[c * columns.padded + index] = checked[c] }
-        columns.values[2 * columns.padded + index] = 0
+        columns.setState(try MountainCar().validatedState(values), of: index)
     }
 }

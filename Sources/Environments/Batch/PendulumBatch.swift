@@ -10,8 +10,7 @@ public struct PendulumBatch: BatchEnvironment {
     public var gravity = 10.0
 
     public init(copies: Int, seed: UInt64) {
-        columns = BatchColumns(count: copies, components: 2, seed: seed)
-        for i in 0..<columns.padded { Self.reset(&columns.values, i, columns.padded, &columns.generators[i]) }
+        columns = BatchColumns(count: copies, components: 2, seed: seed, reset: Self.reset)
     }
 
     public var count: Int { columns.count }
@@ -27,13 +26,10 @@ public struct PendulumBatch: BatchEnvironment {
                               rewards: UnsafeMutableBufferPointer<Double>, terminated: UnsafeMutableBufferPointer<Bool>,
                               truncated: UnsafeMutableBufferPointer<Bool>) {
         let n = columns.count, p = columns.padded
-        precondition(actions.count >= n && observations.count >= 3 * n && rewards.count >= n
-                     && terminated.count >= n && truncated.count >= n, "PendulumBatch.step: buffers smaller than the batch")
-        var values = [Double](); swap(&values, &columns.values)
-        defer { swap(&values, &columns.values) }
+        Block.checkSizes("PendulumBatch", n, 3, actions, observations, rewards, terminated, truncated)
         let g = gravity
-        values.withUnsafeMutableBufferPointer { buffer in
-            let v = buffer.baseAddress!, a = actions.baseAddress!, o = observations.baseAddress!
+        columns.withValues { v, generators in
+            let a = actions.baseAddress!, o = observations.baseAddress!
             let maxTorque = Lanes(repeating: Pendulum.maxTorque), maxSpeed = Lanes(repeating: Pendulum.maxSpeed)
             let pi = Lanes(repeating: Double.pi), period = Lanes(repeating: 2 * Double.pi)
             let gravityTerm = Lanes(repeating: 3 * g / (2 * Pendulum.length))
@@ -62,14 +58,9 @@ public struct PendulumBatch: BatchEnvironment {
                 let (s, c) = VectorTrig.sinCos(newTheta)
                 Block.store(Block.float32(c), o, i, valid: valid); Block.store(Block.float32(s), o + n, i, valid: valid)
                 Block.store(Block.float32(newThetaDot), o + 2 * n, i, valid: valid)
-                Block.store(-cost, rewards.baseAddress!, i, valid: valid)
-                for lane in 0..<valid { terminated[i + lane] = false }
-                Block.store(trunc, truncated.baseAddress!, i, valid: valid)
-                if any(trunc) {
-                    for lane in 0..<4 where trunc[lane] {
-                        Self.reset(v, i + lane, p, &columns.generators[i + lane])
-                        if lane < valid { Self.writeObservation(v, o, i + lane, n, p) }
-                    }
+                Block.storeOutcome(-cost, SIMDMask(repeating: false), trunc, rewards, terminated, truncated, i, valid: valid)
+                BatchColumns.resetEnded(trunc, v, i, valid: valid, padded: p, &generators, reset: Self.reset) { copy in
+                    Self.writeObservation(v, o, copy, n, p)
                 }
                 i += 4
             }
@@ -87,11 +78,9 @@ public struct PendulumBatch: BatchEnvironment {
         }
     }
 
-    public func state(of index: Int) -> [Double] { (0..<2).map { columns.values[$0 * columns.padded + index] } }
+    public func state(of index: Int) -> [Double] { columns.state(of: index) }
 
     public mutating func setState(_ values: [Double], of index: Int) throws {
-        let checked = try Pendulum().validatedState(values)
-        for c in 0..<2 { columns.values[c * columns.padded + index] = checked[c] }
-        columns.values[2 * columns.padded + index] = 0
+        columns.setState(try Pendulum().validatedState(values), of: index)
     }
 }
