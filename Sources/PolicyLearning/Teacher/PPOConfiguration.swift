@@ -46,7 +46,7 @@ public struct PPOConfiguration: Sendable, Codable, Equatable {
         case "Pong":
             c.environments = 8; c.stepsPerEnvironment = 256; c.minibatchSize = 256; c.epochs = 4
             c.gamma = 0.99; c.gaeLambda = 0.95; c.learningRate = 3e-4; c.normalizeObservations = true
-            c.entropyCoefficient = 0.01; c.totalSteps = 1_000_000
+            c.entropyCoefficient = 0.01; c.totalSteps = 1_500_000
         default: break
         }
         return c
