@@ -11,6 +11,10 @@ let hotLoopSettings: [SwiftSetting] = {
     return []
 }()
 
+/// Environments and teachers step millions of times in their own tests (extraction over rendered frames, PPO
+/// updates); unoptimised they are 30-100x slower, so they are optimised in debug builds too.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "symstudy",
     platforms: [.macOS(.v15)],
@@ -18,6 +22,7 @@ let package = Package(
         .executable(name: "symstudy", targets: ["symstudy"]),
         .library(name: "StudyEngine", targets: ["StudyEngine"]),
         .library(name: "SymbolicRegression", targets: ["SymbolicRegression"]),
+        .library(name: "Environments", targets: ["Environments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,17 +38,19 @@ let package = Package(
         .target(name: "StudyEngine", dependencies: ["CGSL"], swiftSettings: hotLoopSettings),
         // GP engine; knows nothing of studies.
         .target(name: "SymbolicRegression", dependencies: ["CGSL"]),
-        .target(name: "Environments"),
+        // Classic control, object-level games, rendering, object extraction, the Python bridge; steps are hot loops.
+        .target(name: "Environments", swiftSettings: hotLoopSettings + optimizedInDebug),
         .target(
             name: "PolicyLearning",
-            dependencies: ["SymbolicRegression", "Environments", "StudyEngine"]
+            dependencies: ["SymbolicRegression", "Environments", "StudyEngine"],
+            swiftSettings: hotLoopSettings + optimizedInDebug
         ),
         .target(name: "StudyService", dependencies: ["StudyEngine"]),
         .target(name: "Dashboard", dependencies: ["StudyEngine"]),
         .executableTarget(
             name: "symstudy",
             dependencies: [
-                "PolicyLearning", "StudyService", "Dashboard", "StudyEngine",
+                "PolicyLearning", "Environments", "StudyService", "Dashboard", "StudyEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +67,8 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "StudyEngineTests", dependencies: ["StudyEngine", "TestSupport"]),
         .testTarget(name: "symstudyTests", dependencies: ["symstudy", "StudyEngine", "TestSupport"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"]),
+        .testTarget(name: "PolicyLearningTests", dependencies: ["PolicyLearning", "Environments", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
