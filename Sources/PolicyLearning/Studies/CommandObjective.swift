@@ -81,7 +81,9 @@ public struct CommandObjective: TrialObjective {
         do { try process.run() } catch {
             throw ObjectiveError.failed("cannot start \(command.joined(separator: " ")): \(error.localizedDescription)")
         }
-        input.fileHandleForWriting.write(Data(paramsJSON.utf8))
+        // A program that never reads its input may have quit already: a broken pipe is not an error here.
+        signal(SIGPIPE, SIG_IGN)
+        try? input.fileHandleForWriting.write(contentsOf: Data(paramsJSON.utf8))
         try? input.fileHandleForWriting.close()
 
         let stderrTail = StderrTail(errors.fileHandleForReading)
