@@ -21,6 +21,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // GSL through pkg-config: random numbers, distributions, special functions, Levenberg-Marquardt.
@@ -30,7 +32,16 @@ let package = Package(
             providers: [.apt(["libgsl-dev"])]
         ),
         // Optuna-like study engine; knows nothing of GP.
-        .target(name: "StudyEngine", dependencies: ["CGSL"], swiftSettings: hotLoopSettings),
+        .target(
+            name: "StudyEngine",
+            dependencies: [
+                "CGSL",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: hotLoopSettings
+        ),
         // GP engine; knows nothing of studies.
         .target(name: "SymbolicRegression", dependencies: ["CGSL"]),
         .target(name: "Environments"),

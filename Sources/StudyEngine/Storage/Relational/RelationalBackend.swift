@@ -1,0 +1,99 @@
+/// A value bound to, or read from, a statement of a relational backend.
+enum SQLValue: Sendable, Hashable {
+    case null
+    case int(Int)
+    case double(Double)
+    case text(String)
+
+    var int: Int? {
+        switch self {
+        case .int(let value): return value
+        case .double(let value) where value.rounded() == value && abs(value) < 9.0e15: return Int(value)
+        case .text(let text): return Int(text)
+        default: return nil
+        }
+    }
+
+    var double: Double? {
+        switch self {
+        case .double(let value): return value
+        case .int(let value): return Double(value)
+        default: return nil
+        }
+    }
+
+    var text: String? {
+        if case .text(let value) = self { return value }
+        return nil
+    }
+
+    var isNull: Bool { self == .null }
+}
+
+extension SQLValue: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral {
+    init(integerLiteral value: Int) { self = .int(value) }
+    init(stringLiteral value: String) { self = .text(value) }
+}
+
+/// The rows a query returned, row-major in one buffer.
+struct SQLRows: Sendable {
+    let columnCount: Int
+    var values: [SQLValue] = []
+
+    init(columnCount: Int) { self.columnCount = columnCount }
+
+    var count: Int { columnCount == 0 ? 0 : values.count / columnCount }
+    var isEmpty: Bool { values.isEmpty }
+
+    subscript(row: Int, column: Int) -> SQLValue { values[row * columnCount + column] }
+}
+
+/// Why a backend's statement failed, as far as the storage logic must tell cases apart.
+enum RelationalFailure: Error, Sendable {
+    /// Another connection holds a lock (SQLite `SQLITE_BUSY`, PostgreSQL deadlock or serialization
+    /// failure): the whole transaction may be retried.
+    case busy(String)
+    /// A UNIQUE or other constraint rejected the statement.
+    case constraint(String)
+    /// The server could not be reached, or the connection was lost.
+    case connection(String)
+    /// Anything else the database said.
+    case other(String)
+
+    var message: String {
+        switch self {
+        case .busy(let message), .constraint(let message), .connection(let message), .other(let message): return message
+        }
+    }
+}
+
+/// One connection of a backend, inside a write transaction or a read.
+protocol RelationalSession {
+    /// Runs a query and returns its rows.
+    func query(_ statement: SQLStatement, _ arguments: [SQLValue]) throws -> SQLRows
+    /// Runs a statement and returns how many rows it inserted, updated or deleted.
+    @discardableResult
+    func execute(_ statement: SQLStatement, _ arguments: [SQLValue]) throws -> Int
+    /// A number that changes when another connection commits to the database, read on this connection
+    /// (SQLite's `PRAGMA data_version`); nil when the backend can not tell, so readers must assume change.
+    func changeToken() throws -> Int?
+}
+
+/// Where Optuna's tables live: an SQLite file or a PostgreSQL database. `RelationalStorage` holds the
+/// storage logic and all SQL, once; a backend only connects, runs statements and delimits transactions.
+protocol RelationalBackend: AnyObject, Sendable {
+    var dialect: SQLDialect { get }
+    /// The database as messages name it: the file's path, or `host:port/database`.
+    var location: String { get }
+    /// Readies a database that holds Optuna's schema (or nothing yet) for writing: SQLite switches to WAL.
+    /// Called only once the contents were checked, so that a database of anything else stays untouched.
+    func prepareForWriting() throws
+    /// Runs `body` on one connection, each statement on its own (autocommit).
+    func read<Result>(_ body: (any RelationalSession) throws -> Result) throws -> Result
+    /// Runs `body` in one write transaction, which holds the locks that make it atomic against every
+    /// other writer (SQLite: `BEGIN IMMEDIATE`); commits when `body` returns, rolls back when it throws.
+    /// When the database is busy the whole transaction is retried, so `body` may run more than once.
+    func write<Result>(_ body: (any RelationalSession) throws -> Result) throws -> Result
+    /// Releases the connections. Later calls fail.
+    func close()
+}

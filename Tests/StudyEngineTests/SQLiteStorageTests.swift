@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+@testable import StudyEngine
+
+/// A fresh temporary folder for SQLite files, removed when the test's value goes away.
+final class TemporaryFolder: @unchecked Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("symstudy-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+@Suite("SQLite storage")
+struct SQLiteStorageTests {
+    @Test(arguments: StorageConformance.Check.allCases)
+    func conformance(_ check: StorageConformance.Check) throws {
+        let folder = try TemporaryFolder()
+        var made = 0
+        try StorageConformance.run(check) {
+            made += 1
+            return try SQLiteStorage(path: folder.path("conformance-\(made).db"), heartbeatInterval: 0.2, gracePeriod: 0.6)
+        }
+    }
+}
