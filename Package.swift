@@ -67,7 +67,12 @@ let package = Package(
             ],
             path: "Benchmarks/symstudy-bench"
         ),
-        .testTarget(name: "StudyEngineTests", dependencies: ["StudyEngine"]),
+        // A worker process for the storage tests (several of them share one database).
+        .executableTarget(name: "symstudy-storage-worker", dependencies: ["StudyEngine"], path: "Tests/StorageWorker"),
+        .testTarget(
+            name: "StudyEngineTests",
+            dependencies: ["StudyEngine", "symstudy-storage-worker", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "symstudyTests", dependencies: ["symstudy"]),
     ],
     swiftLanguageModes: [.v6]

@@ -24,7 +24,15 @@ struct SQLiteStorageTests {
         var made = 0
         try StorageConformance.run(check) {
             made += 1
-            return try SQLiteStorage(path: folder.path("conformance-\(made).db"), heartbeatInterval: 0.2, gracePeriod: 0.6)
+            return try SQLiteStorage(path: folder.path("conformance-\(made).db"))
+        }
+    }
+
+    @Test func heartbeats() throws {
+        let folder = try TemporaryFolder()
+        try HeartbeatConformance.run {
+            try SQLiteStorage(path: folder.path("beats.db"), heartbeatInterval: HeartbeatConformance.interval,
+                              gracePeriod: HeartbeatConformance.gracePeriod)
         }
     }
 }
