@@ -326,7 +326,7 @@ extension StorageConformance {
     static func valueEncodings(_ storage: any StudyStorage) throws {
         let study = try storage.createStudy(name: "encodings", directions: [.minimize, .maximize])
         let trial = try storage.createTrial(studyID: study, template: nil)
-        let steps: [Int: Double] = [-3: 1.5, 0: .infinity, 1: -.infinity, 2: .nan, 3: 0.1, 1_000_000: -0.0, 7: 5e-324, 8: 1.7976931348623157e308]
+        let steps: [Int: Double] = [-3: 1.5, 0: .infinity, 1: -.infinity, 2: .nan, 3: 0.1, 1_000_000: -0.0, 7: .leastNonzeroMagnitude, 8: 1.7976931348623157e308]
         for (step, value) in steps { try storage.setTrialIntermediateValue(trialID: trial.id, step: step, value: value) }
         try storage.setTrialIntermediateValue(trialID: trial.id, step: 3, value: 0.2)  // overwrites
         let attributes: [String: JSONValue] = [

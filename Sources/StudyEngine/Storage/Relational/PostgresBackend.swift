@@ -89,34 +89,16 @@ final class PostgresBackend: RelationalBackend, @unchecked Sendable {
     }
 
     func write<Result>(_ body: (any RelationalSession) throws -> Result) throws -> Result {
-        let start = DispatchTime.now().uptimeNanoseconds
-        var attempt: UInt32 = 0
-        while true {
-            do {
-                return try withConnection { connection in
-                    let session = PostgresSession(connection: connection, logger: logger)
-                    try session.execute(Self.begin, [])
-                    do {
-                        let result = try body(session)
-                        try session.execute(Self.commit, [])
-                        return result
-                    } catch {
-                        do { try session.execute(Self.rollback, []) } catch { try? connection.close().wait() }
-                        throw error
-                    }
-                }
-            } catch RelationalFailure.busy(let message) {
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                guard elapsed < Self.retryLimit else { throw RelationalFailure.other(message) }
-                attempt += 1
-                usleep(UInt32.random(in: 1_000...5_000) * min(attempt, 10))
+        try retryingWhileBusy(limit: Self.retryLimit, pause: 1_000...5_000) {
+            try withConnection { connection in
+                // A connection whose rollback failed is in doubt: closing it drops it from the pool.
+                try Self.transaction.run(on: PostgresSession(connection: connection, logger: logger),
+                                         rollbackFailed: { try? connection.close().wait() }, body)
             }
         }
     }
 
-    private static let begin = SQLStatement(text: "BEGIN", parameterCount: 0)
-    private static let commit = SQLStatement(text: "COMMIT", parameterCount: 0)
-    private static let rollback = SQLStatement(text: "ROLLBACK", parameterCount: 0)
+    private static let transaction = TransactionCommands(begin: "BEGIN")
 
     func close() {
         let connections = pool.withLock { pool -> [PostgresConnection]? in

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A value bound to, or read from, a statement of a relational backend.
 enum SQLValue: Sendable, Hashable {
     case null
@@ -96,4 +98,47 @@ protocol RelationalBackend: AnyObject, Sendable {
     func write<Result>(_ body: (any RelationalSession) throws -> Result) throws -> Result
     /// Releases the connections. Later calls fail.
     func close()
+}
+
+/// Commands that delimit a transaction.
+struct TransactionCommands: Sendable {
+    let begin: SQLStatement
+    let commit = SQLStatement(text: "COMMIT", parameterCount: 0)
+    let rollback = SQLStatement(text: "ROLLBACK", parameterCount: 0)
+
+    init(begin: String) { self.begin = SQLStatement(text: begin, parameterCount: 0) }
+
+    /// Runs `body` between BEGIN and COMMIT on `session`, rolling back when it throws. `rollbackFailed`
+    /// is told when even the rollback failed (the connection is then in doubt).
+    func run<Result>(on session: any RelationalSession, rollbackFailed: () -> Void,
+                     _ body: (any RelationalSession) throws -> Result) throws -> Result {
+        try session.execute(begin, [])
+        do {
+            let result = try body(session)
+            try session.execute(commit, [])
+            return result
+        } catch {
+            do { try session.execute(rollback, []) } catch { rollbackFailed() }
+            throw error
+        }
+    }
+}
+
+/// Runs `operation` again while it fails with `RelationalFailure.busy`, for up to `limit` seconds, with a
+/// random pause between tries that grows from `pause` microseconds to ten times that.
+func retryingWhileBusy<Result>(limit: Double, pause: ClosedRange<UInt32>, _ operation: () throws -> Result) throws -> Result {
+    let start = DispatchTime.now().uptimeNanoseconds
+    var attempt: UInt32 = 0
+    while true {
+        do {
+            return try operation()
+        } catch RelationalFailure.busy(let message) {
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            guard elapsed < limit else {
+                throw RelationalFailure.other("the database stayed locked by other connections for \(Int(elapsed)) s (\(message))")
+            }
+            attempt += 1
+            usleep(UInt32.random(in: pause) * min(attempt, 10))
+        }
+    }
 }

@@ -74,42 +74,16 @@ final class SQLiteBackend: RelationalBackend, @unchecked Sendable {
 
     func write<Result>(_ body: (any RelationalSession) throws -> Result) throws -> Result {
         try retrying {
-            try queue.inDatabase { db in
-                let session = SQLiteSession(db: db)
-                try session.execute(Self.begin, [])
-                do {
-                    let result = try body(session)
-                    try session.execute(Self.commit, [])
-                    return result
-                } catch {
-                    if !db.isInsideTransaction { throw error }
-                    do { try session.execute(Self.rollback, []) } catch {}
-                    throw error
-                }
-            }
+            // A failed rollback means SQLite already rolled back (after I/O errors, say): nothing to do.
+            try queue.inDatabase { db in try Self.transaction.run(on: SQLiteSession(db: db), rollbackFailed: {}, body) }
         }
     }
 
-    private static let begin = SQLStatement(text: "BEGIN IMMEDIATE TRANSACTION", parameterCount: 0)
-    private static let commit = SQLStatement(text: "COMMIT TRANSACTION", parameterCount: 0)
-    private static let rollback = SQLStatement(text: "ROLLBACK TRANSACTION", parameterCount: 0)
+    private static let transaction = TransactionCommands(begin: "BEGIN IMMEDIATE TRANSACTION")
 
-    /// Runs `operation` again while it fails because the database is locked, for up to `busyLimit` seconds.
+    /// Runs `operation` again while the database is locked, for up to `busyLimit` seconds.
     private func retrying<Result>(_ operation: () throws -> Result) throws -> Result {
-        let start = DispatchTime.now().uptimeNanoseconds
-        var attempt: UInt32 = 0
-        while true {
-            do {
-                return try operation()
-            } catch RelationalFailure.busy(let message) {
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                guard elapsed < Self.busyLimit else {
-                    throw RelationalFailure.other("the database stayed locked by another connection for \(Int(elapsed)) s (\(message))")
-                }
-                attempt += 1
-                usleep(UInt32.random(in: 50...500) * min(attempt, 20))
-            }
-        }
+        try retryingWhileBusy(limit: Self.busyLimit, pause: 50...500, operation)
     }
 
     func close() {
