@@ -258,10 +258,17 @@ extension RelationalStorage {
             try run {
                 try backend.read { session in
                     let token = try session.changeToken()
-                    guard let plan = cache.plan(studyID: studyID, token: token) else { return }
-                    if plan.foreignChanges, try session.query(sql.studyName, [.int(studyID)]).isEmpty {
-                        cache.forget(studyID: studyID)
-                        throw studyNotFound(studyID)
+                    guard var plan = cache.plan(studyID: studyID, token: token) else { return }
+                    if plan.foreignChanges {
+                        guard let name = try session.query(sql.studyName, [.int(studyID)]).values.first?.text else {
+                            forgetStudy(studyID)
+                            throw studyNotFound(studyID)
+                        }
+                        if let known = knownStudyName(studyID), known != name {
+                            // Deleted elsewhere and its id given to a new study: start over.
+                            forgetStudy(studyID)
+                            plan = cache.plan(studyID: studyID, token: token)!
+                        }
                     }
                     let arguments: [SQLValue] = [.int(studyID), .int(plan.newerThan)]
                     let repeated = Array(repeatElement(arguments, count: TrialRowKind.allCases.count).joined())

@@ -139,7 +139,9 @@ public class RelationalStorage: HeartbeatStorage, @unchecked Sendable {
         forgetStudy(id)
     }
 
-    private func forgetStudy(_ id: Int) {
+    func knownStudyName(_ id: Int) -> String? { studyInfo.withLock { $0[id]?.name } }
+
+    func forgetStudy(_ id: Int) {
         cache.forget(studyID: id)
         studyInfo.withLock { $0[id] = nil }
         firstDistributions.withLock { firsts in firsts = firsts.filter { $0.key.studyID != id } }

@@ -58,9 +58,8 @@ final class SQLiteBackend: RelationalBackend, @unchecked Sendable {
                     attempts += 1
                     do {
                         mode = try session.query(SQLStatement(text: "PRAGMA journal_mode = WAL", parameterCount: 0), []).values.first?.text
-                    } catch RelationalFailure.busy {
-                        usleep(UInt32.random(in: 1_000...10_000))
-                    }
+                    } catch RelationalFailure.busy {}
+                    if mode?.lowercased() != "wal" { usleep(UInt32.random(in: 1_000...10_000)) }
                 }
                 // Durable against a crash of the process (SIGKILL); WAL's usual setting.
                 try session.execute(SQLStatement(text: "PRAGMA synchronous = NORMAL", parameterCount: 0), [])
