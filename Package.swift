@@ -27,6 +27,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // GSL through pkg-config: random numbers, distributions, special functions, Levenberg-Marquardt.
@@ -36,7 +38,16 @@ let package = Package(
             providers: [.apt(["libgsl-dev"])]
         ),
         // Optuna-like study engine; knows nothing of GP.
-        .target(name: "StudyEngine", dependencies: ["CGSL"], swiftSettings: hotLoopSettings),
+        .target(
+            name: "StudyEngine",
+            dependencies: [
+                "CGSL",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: hotLoopSettings
+        ),
         // GP engine; knows nothing of studies.
         .target(name: "SymbolicRegression", dependencies: ["CGSL"]),
         // Classic control, object-level games, rendering, object extraction, the Python bridge; steps are hot loops.
@@ -66,7 +77,12 @@ let package = Package(
         ),
         // What the test targets share: the reference Python, the PostgreSQL URL, running the package's binaries.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "StudyEngineTests", dependencies: ["StudyEngine", "TestSupport"]),
+        // A worker process for the storage tests (several of them share one database).
+        .executableTarget(name: "symstudy-storage-worker", dependencies: ["StudyEngine"], path: "Tests/StorageWorker"),
+        .testTarget(
+            name: "StudyEngineTests",
+            dependencies: ["StudyEngine", "TestSupport", "symstudy-storage-worker", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "symstudyTests", dependencies: ["symstudy", "StudyEngine", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"]),
         .testTarget(name: "PolicyLearningTests", dependencies: ["PolicyLearning", "Environments", "TestSupport"]),

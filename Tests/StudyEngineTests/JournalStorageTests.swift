@@ -1,21 +1,8 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import StudyEngine
-
-/// A fresh folder under the system's temporary directory, removed by `remove()`.
-struct TemporaryFolder {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("symstudy-journal-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    func remove() { try? FileManager.default.removeItem(at: url) }
-}
 
 @Suite("Journal storage")
 struct JournalStorageTests {

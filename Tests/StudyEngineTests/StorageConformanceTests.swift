@@ -11,7 +11,7 @@ enum StorageConformance {
 
     enum Check: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case studyLifeCycle, studyAttributes, trialLifeCycle, finishedTrialIsFrozen, waitingTrialClaim,
-             templateTrial, parameterRules, studiesAreSeparate, concurrentWriters
+             templateTrial, parameterRules, studiesAreSeparate, concurrentWriters, valueEncodings, missingThings
         var testDescription: String { rawValue }
     }
 
@@ -32,6 +32,8 @@ enum StorageConformance {
         case .parameterRules: try parameterRules(storage)
         case .studiesAreSeparate: try studiesAreSeparate(storage)
         case .concurrentWriters: try concurrentWriters(storage)
+        case .valueEncodings: try valueEncodings(storage)
+        case .missingThings: try missingThings(storage)
         }
     }
 
@@ -315,6 +317,136 @@ enum StorageConformance {
             #expect(value == Double(writer * 1000) + step)
         }
         #expect(perWriterCount == [Int](repeating: perWriter, count: writers))
+    }
+}
+
+extension StorageConformance {
+    /// Intermediate and trial values, including the ones Optuna stores as a NULL with a type (inf, -inf,
+    /// NaN), overwritten steps, negative and large steps; attributes of every JSON kind.
+    static func valueEncodings(_ storage: any StudyStorage) throws {
+        let study = try storage.createStudy(name: "encodings", directions: [.minimize, .maximize])
+        let trial = try storage.createTrial(studyID: study, template: nil)
+        let steps: [Int: Double] = [-3: 1.5, 0: .infinity, 1: -.infinity, 2: .nan, 3: 0.1, 1_000_000: -0.0, 7: .leastNonzeroMagnitude, 8: 1.7976931348623157e308]
+        for (step, value) in steps { try storage.setTrialIntermediateValue(trialID: trial.id, step: step, value: value) }
+        try storage.setTrialIntermediateValue(trialID: trial.id, step: 3, value: 0.2)  // overwrites
+        let attributes: [String: JSONValue] = [
+            "text": "é 😀 \"quoted\" \\ \n tab\t", "empty": "", "int": 9_007_199_254_740_993, "negative": -7,
+            "float": 1e-5, "integral float": 2.0, "big float": 1e300, "bool": false, "null": nil,
+            "nested": ["list": [1, 2.5, "three", nil, true, ["deep": []]], "object": [:]],
+            "non-finite": [.double(.infinity), .double(-.infinity)],
+        ]
+        for (key, value) in attributes { try storage.setTrialUserAttribute(trialID: trial.id, key: key, value: value) }
+        try storage.setTrialSystemAttribute(trialID: trial.id, key: "same key", value: 1)
+        try storage.setTrialUserAttribute(trialID: trial.id, key: "same key", value: 2)
+        #expect(try storage.setTrialState(trialID: trial.id, state: .complete, values: [.infinity, -.infinity]))
+
+        let stored = try storage.trial(id: trial.id)
+        #expect(stored.values == [.infinity, -.infinity])
+        #expect(Set(stored.intermediateValues.keys) == Set(steps.keys))
+        for (step, value) in steps where step != 3 && step != 2 {
+            #expect(stored.intermediateValues[step] == value, "step \(step)")
+        }
+        #expect(stored.intermediateValues[2]?.isNaN == true && stored.intermediateValues[3] == 0.2)
+        #expect(stored.userAttributes["non-finite"] == attributes["non-finite"])
+        var expected = attributes
+        expected["same key"] = 2
+        #expect(stored.userAttributes == expected)
+        #expect(stored.systemAttributes == ["same key": 1])
+        let listed = try #require(try storage.trials(studyID: study).first)
+        #expect(listed.id == stored.id && listed.values == stored.values && listed.userAttributes == stored.userAttributes)
+        #expect(listed.intermediateValues.count == steps.count && listed.intermediateValues[3] == 0.2)
+
+        // Values may be replaced by fewer.
+        let second = try storage.createTrial(studyID: study, template: FrozenTrial(state: .running, values: [1, 2]))
+        #expect(try storage.trial(id: second.id).values == [1, 2])
+        try storage.setTrialIntermediateValue(trialID: second.id, step: 0, value: 1)
+        try storage.setTrialState(trialID: second.id, state: .pruned, values: [3])
+        #expect(try storage.trial(id: second.id).values == [3])
+        #expect(try storage.trial(id: second.id).intermediateValues == [0: 1])
+    }
+
+    /// Every method names a missing study or trial with a `StorageError`, and a failed call changes nothing.
+    static func missingThings(_ storage: any StudyStorage) throws {
+        let study = try storage.createStudy(name: "present", directions: [.minimize])
+        let trial = try storage.createTrial(studyID: study, template: nil)
+        let missingStudy = study + 9_999, missingTrial = trial.id + 9_999
+        func expectStorageError(_ what: String, _ body: () throws -> Void) {
+            do {
+                try body()
+                Issue.record("\(what) did not throw")
+            } catch let error as StorageError {
+                #expect(!(error.errorDescription ?? "").isEmpty, "\(what)")
+            } catch {
+                Issue.record("\(what) threw \(error), not a StorageError")
+            }
+        }
+        expectStorageError("studyID(named:)") { _ = try storage.studyID(named: "absent") }
+        expectStorageError("studyName") { _ = try storage.studyName(id: missingStudy) }
+        expectStorageError("studyDirections") { _ = try storage.studyDirections(id: missingStudy) }
+        expectStorageError("studyUserAttributes") { _ = try storage.studyUserAttributes(id: missingStudy) }
+        expectStorageError("studySystemAttributes") { _ = try storage.studySystemAttributes(id: missingStudy) }
+        expectStorageError("setStudySystemAttribute") { try storage.setStudySystemAttribute(studyID: missingStudy, key: "k", value: 1) }
+        expectStorageError("deleteStudy") { try storage.deleteStudy(id: missingStudy) }
+        expectStorageError("createTrial") { _ = try storage.createTrial(studyID: missingStudy, template: nil) }
+        expectStorageError("trials") { _ = try storage.trials(studyID: missingStudy) }
+        expectStorageError("trialID") { _ = try storage.trialID(studyID: study, number: 1) }
+        expectStorageError("trial") { _ = try storage.trial(id: missingTrial) }
+        expectStorageError("setTrialState") { try storage.setTrialState(trialID: missingTrial, state: .complete, values: [1]) }
+        expectStorageError("setTrialIntermediateValue") { try storage.setTrialIntermediateValue(trialID: missingTrial, step: 0, value: 1) }
+        expectStorageError("setTrialUserAttribute") { try storage.setTrialUserAttribute(trialID: missingTrial, key: "k", value: 1) }
+        expectStorageError("setTrialSystemAttribute") { try storage.setTrialSystemAttribute(trialID: missingTrial, key: "k", value: 1) }
+        expectStorageError("setTrialParameter") {
+            try storage.setTrialParameter(trialID: missingTrial, name: "x", internalValue: 0.5,
+                                          distribution: .float(try FloatDistribution(low: 0, high: 1)))
+        }
+        do {
+            _ = try storage.studyID(named: "absent")
+        } catch {
+            #expect(error.localizedDescription.contains("'absent'"), "the message names the study: \(error.localizedDescription)")
+        }
+        #expect(try storage.allStudies().map(\.name) == ["present"])
+        #expect(try storage.trials(studyID: study).map(\.id) == [trial.id])
+        #expect(try storage.trial(id: trial.id).state == .running)
+    }
+}
+
+/// The heartbeat checks of `HeartbeatStorage`s (Optuna's `trial_heartbeats` semantics), against storages
+/// made with a short interval and grace period.
+enum HeartbeatConformance {
+    /// Interval and grace period the factory must give its storages (seconds).
+    static let interval = 0.1, gracePeriod = 0.4
+
+    static func run(makeStorage: () throws -> any HeartbeatStorage) throws {
+        let storage = try makeStorage()
+        #expect(storage.heartbeatInterval == interval && storage.gracePeriod == gracePeriod)
+        let study = try storage.createStudy(name: "beats", directions: [.minimize])
+        let other = try storage.createStudy(name: "other", directions: [.minimize])
+        let dead = try storage.createTrial(studyID: study, template: nil)
+        let alive = try storage.createTrial(studyID: study, template: nil)
+        let silent = try storage.createTrial(studyID: study, template: nil)  // never beats: left alone
+        let finished = try storage.createTrial(studyID: study, template: nil)
+        let elsewhere = try storage.createTrial(studyID: other, template: nil)
+        for trial in [dead, alive, finished, elsewhere] { try storage.recordHeartbeat(trialID: trial.id) }
+        try storage.setTrialState(trialID: finished.id, state: .complete, values: [1])
+        #expect(try storage.failStaleTrials(studyID: study).isEmpty)
+
+        Thread.sleep(forTimeInterval: gracePeriod + 0.3)
+        try storage.recordHeartbeat(trialID: alive.id)
+        #expect(try storage.failStaleTrials(studyID: study) == [dead.id])
+        let failed = try storage.trial(id: dead.id)
+        #expect(failed.state == .fail && failed.datetimeComplete != nil)
+        #expect(try storage.trial(id: alive.id).state == .running)
+        #expect(try storage.trial(id: silent.id).state == .running)
+        #expect(try storage.trial(id: finished.id).state == .complete)
+        #expect(try storage.trial(id: elsewhere.id).state == .running, "another study's trial is not this study's business")
+        #expect(try storage.trials(studyID: study, states: [.fail]).map(\.id) == [dead.id])
+
+        // A failed trial stays failed: a late beat of its lost worker does not revive it.
+        try storage.recordHeartbeat(trialID: dead.id)
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(try storage.trial(id: dead.id).state == .fail)
+        #expect(try storage.failStaleTrials(studyID: study).isEmpty)
+        #expect(throws: StorageError.self) { try storage.recordHeartbeat(trialID: 987_654_321) }
     }
 }
 

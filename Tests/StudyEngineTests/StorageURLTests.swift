@@ -18,7 +18,7 @@ import Testing
         #expect(try StorageURL(parsing: "postgres://u@h/db") == .postgres(url: "postgresql://u@h/db"))
         #expect(try StorageURL(parsing: "postgresql+psycopg2://u:p@h/db") == .postgres(url: "postgresql://u:p@h/db"))
         #expect(try StorageURL(parsing: "postgresql://u:secret@h/db").description == "postgresql://u:***@h/db")
-        let error = StorageError.invalidURL("postgresql://u:secret@", "x")
+        let error = StorageError.invalidURL(url: "postgresql://u:secret@h/db", reason: "x")
         #expect(!(error.errorDescription ?? "").contains("secret"))
     }
 

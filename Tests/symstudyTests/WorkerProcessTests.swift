@@ -14,9 +14,9 @@ import TestSupport
         return url
     }
 
-    static func workerArguments(storage: String, trials: Int, index: Int, barrier: String, extra: [String] = []) -> [String] {
+    static func workerArguments(storage: String, trials: Int, index: Int, barrier: String?, extra: [String] = []) -> [String] {
         ["storage-worker", "--storage", storage, "--study", "load", "--sampler", "random", "--seed", "\(100 + index)",
-         "--trials", "\(trials)", "--index", "\(index)", "--barrier", barrier] + extra
+         "--trials", "\(trials)", "--index", "\(index)"] + (barrier.map { ["--barrier", $0] } ?? []) + extra
     }
 
     /// The Python Optuna worker of the mixed journal load test: same objective, same barrier protocol.
@@ -114,8 +114,9 @@ study.optimize(objective, n_trials=trials)
         let barrier = directory.appendingPathComponent("barrier").path
         let faults = ["--sleep", "0.05", "--heartbeat-interval", "0.2", "--grace-period", "1", "--retry"]
         let victimOutput = Pipe()
+        // The victim's trials last longer, so that it is killed inside one (the --sleep given last wins).
         let victim = try TestProcess.start(Self.bench, Self.workerArguments(storage: storage, trials: 60, index: 0, barrier: barrier,
-                                                                            extra: faults + ["--log-trials"]), stdout: victimOutput)
+                                                                            extra: faults + ["--log-trials", "--sleep", "0.4"]), stdout: victimOutput)
         let survivors = try (1...3).map { index in
             try TestProcess.start(Self.bench, Self.workerArguments(storage: storage, trials: 60, index: index, barrier: barrier, extra: faults))
         }
@@ -131,6 +132,7 @@ study.optimize(objective, n_trials=trials)
             buffer += String(decoding: chunk, as: UTF8.self)
             completedByVictim = buffer.split(separator: "\n").compactMap { Int($0.split(separator: " ").last ?? "") }
         }
+        Thread.sleep(forTimeInterval: 0.15)  // inside its next trial (0.4 s long) by now
         kill(victim.processIdentifier, SIGKILL)
         let killedAt = Date()
         victim.waitUntilExit()
@@ -143,7 +145,7 @@ study.optimize(objective, n_trials=trials)
         // Whatever the survivors did not sweep up, the next worker does: one more trial after the grace period.
         let wait = 1.2 - Date().timeIntervalSince(killedAt)
         if wait > 0 { Thread.sleep(forTimeInterval: wait) }
-        let finisher = try TestProcess.run(Self.bench, Self.workerArguments(storage: storage, trials: 1, index: 4, barrier: barrier + "-finisher", extra: faults))
+        let finisher = try TestProcess.run(Self.bench, Self.workerArguments(storage: storage, trials: 1, index: 4, barrier: nil, extra: faults))
         #expect(finisher.status == 0, "\(finisher.stderr)")
 
         let trials = try study.trials()
@@ -167,7 +169,8 @@ study.optimize(objective, n_trials=trials)
             let output = Pipe()
             let worker = try TestProcess.start(Self.bench, ["storage-worker", "--storage", storage, "--study", "load", "--trials", "100",
                                                             "--sleep", "0.4", "--handle-interrupts", "--log-trials"], stdout: output)
-            _ = output.fileHandleForReading.availableData  // the first trial completed: the worker is in the second
+            _ = output.fileHandleForReading.availableData  // the first trial completed
+            Thread.sleep(forTimeInterval: 0.15)  // the worker is inside its second trial (0.4 s long)
             for signal in signals {
                 kill(worker.processIdentifier, signal)
                 usleep(50_000)

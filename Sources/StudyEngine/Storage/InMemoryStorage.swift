@@ -64,7 +64,7 @@ public final class InMemoryStorage: StudyStorage {
 
     public func deleteStudy(id: Int) throws {
         try state.withLock { state in
-            guard let record = state.studies.removeValue(forKey: id) else { throw StorageError.studyNotFound("with id \(id)") }
+            guard let record = state.studies.removeValue(forKey: id) else { throw StorageError.studyNotFound("with id \(id) in the storage") }
             state.studyIDsByName[record.name] = nil
             for trial in record.trials { state.trialLocations[trial.id] = nil }
         }
@@ -72,14 +72,14 @@ public final class InMemoryStorage: StudyStorage {
 
     public func studyID(named name: String) throws -> Int {
         try state.withLock { state in
-            guard let id = state.studyIDsByName[name] else { throw StorageError.studyNotFound("named '\(name)'") }
+            guard let id = state.studyIDsByName[name] else { throw StorageError.studyNotFound("named '\(name)' in the storage") }
             return id
         }
     }
 
     private func withStudy<Result>(_ id: Int, _ body: (inout StudyRecord) throws -> Result) throws -> Result {
         try state.withLock { state in
-            guard state.studies[id] != nil else { throw StorageError.studyNotFound("with id \(id)") }
+            guard state.studies[id] != nil else { throw StorageError.studyNotFound("with id \(id) in the storage") }
             return try body(&state.studies[id]!)
         }
     }
@@ -116,7 +116,7 @@ public final class InMemoryStorage: StudyStorage {
 
     public func createTrial(studyID: Int, template: FrozenTrial?, maxTrials: Int) throws -> CreatedTrial? {
         try state.withLock { state in
-            guard state.studies[studyID] != nil else { throw StorageError.studyNotFound("with id \(studyID)") }
+            guard state.studies[studyID] != nil else { throw StorageError.studyNotFound("with id \(studyID) in the storage") }
             guard state.studies[studyID]!.trials.count < maxTrials else { return nil }
             if let template {
                 // Check every parameter before recording any, so that a rejected template changes nothing.
@@ -153,7 +153,7 @@ public final class InMemoryStorage: StudyStorage {
     /// Runs `body` on the trial with this id, and the record of its study, while holding the lock.
     private func withTrialAndStudy<Result>(_ id: Int, _ body: (inout FrozenTrial, inout StudyRecord) throws -> Result) throws -> Result {
         try state.withLock { state in
-            guard let location = state.trialLocations[id] else { throw StorageError.trialNotFound("with id \(id)") }
+            guard let location = state.trialLocations[id] else { throw StorageError.trialNotFound("with id \(id) in the storage") }
             var study = state.studies[location.study]!
             state.studies[location.study] = nil  // keeps the record uniquely referenced while it changes
             defer { state.studies[location.study] = study }
@@ -168,7 +168,7 @@ public final class InMemoryStorage: StudyStorage {
     /// Runs `body` on the trial with this id while holding the lock.
     private func withTrial<Result>(_ id: Int, _ body: (inout FrozenTrial) throws -> Result) throws -> Result {
         try state.withLock { state in
-            guard let location = state.trialLocations[id] else { throw StorageError.trialNotFound("with id \(id)") }
+            guard let location = state.trialLocations[id] else { throw StorageError.trialNotFound("with id \(id) in the storage") }
             return try body(&state.studies[location.study]!.trials[location.number])
         }
     }
@@ -237,7 +237,7 @@ public final class InMemoryStorage: StudyStorage {
     public func trialID(studyID: Int, number: Int) throws -> Int {
         try withStudy(studyID) { record in
             guard record.trials.indices.contains(number) else {
-                throw StorageError.trialNotFound("number \(number) in study '\(record.name)'")
+                throw StorageError.trialNotFound("number \(number) in study '\(record.name)' in the storage")
             }
             return record.trials[number].id
         }

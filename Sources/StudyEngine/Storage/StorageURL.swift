@@ -27,7 +27,7 @@ public enum StorageURL: Equatable, Sendable, CustomStringConvertible {
                 self = .journal(path: url)
                 return
             }
-            throw StorageError.invalidURL(url, "no scheme; use one of \(Self.schemes.map { $0 + "://" }.joined(separator: ", ")) (a plain path must name an existing journal file)")
+            throw StorageError.invalidURL(url: url, reason: "no scheme; use one of \(Self.schemes.map { $0 + "://" }.joined(separator: ", ")) (a plain path must name an existing journal file)")
         }
         let scheme = url[..<separator.lowerBound].lowercased()
         let rest = String(url[separator.upperBound...])
@@ -37,30 +37,30 @@ public enum StorageURL: Equatable, Sendable, CustomStringConvertible {
             self = .memory
         case "sqlite":
             guard rest.hasPrefix("///"), rest.count > 3 else {
-                throw StorageError.invalidURL(url, "an SQLite URL is sqlite:///relative/path.db or sqlite:////absolute/path.db")
+                throw StorageError.invalidURL(url: url, reason: "an SQLite URL is sqlite:///relative/path.db or sqlite:////absolute/path.db")
             }
             let path = String(rest.dropFirst(3))
             guard path != ":memory:" else { self = .memory; return }
             self = .sqlite(path: path.removingPercentEncoding ?? path)
         case "postgresql", "postgres":
             guard rest.hasPrefix("//"), rest.count > 2 else {
-                throw StorageError.invalidURL(url, "a PostgreSQL URL is postgresql://user:password@host:port/database")
+                throw StorageError.invalidURL(url: url, reason: "a PostgreSQL URL is postgresql://user:password@host:port/database")
             }
             self = .postgres(url: "postgresql:" + rest)
         case "journal":
             guard rest.hasPrefix("//"), rest.count > 2 else {
-                throw StorageError.invalidURL(url, "a journal URL is journal:///absolute/file.log or journal://relative/file.log")
+                throw StorageError.invalidURL(url: url, reason: "a journal URL is journal:///absolute/file.log or journal://relative/file.log")
             }
             let path = String(rest.dropFirst(2))
             self = .journal(path: path.removingPercentEncoding ?? path)
         case "grpc", "optuna-grpc":
             guard rest.hasPrefix("//") else {
-                throw StorageError.invalidURL(url, "a study server URL is \(baseScheme)://host:port")
+                throw StorageError.invalidURL(url: url, reason: "a study server URL is \(baseScheme)://host:port")
             }
             let authority = rest.dropFirst(2).split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
             guard let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...]),
                   (1...65535).contains(port) else {
-                throw StorageError.invalidURL(url, "a study server URL needs a host and a port: \(baseScheme)://host:port")
+                throw StorageError.invalidURL(url: url, reason: "a study server URL needs a host and a port: \(baseScheme)://host:port")
             }
             var host = String(authority[..<colon])
             if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
@@ -70,7 +70,7 @@ public enum StorageURL: Equatable, Sendable, CustomStringConvertible {
                 self = .journal(path: url)
                 return
             }
-            throw StorageError.invalidURL(url, "unknown scheme '\(scheme)'; known: \(Self.schemes.joined(separator: ", "))")
+            throw StorageError.invalidURL(url: url, reason: "unknown scheme '\(scheme)'; known: \(Self.schemes.joined(separator: ", "))")
         }
     }
 
@@ -108,10 +108,12 @@ extension StorageURL {
         case .journal(let path):
             // Optuna's journal storage has no heartbeats: a dead worker's trial stays RUNNING there too.
             return try JournalStorage(path: path)
-        case .sqlite, .postgres:
-            throw StorageError.invalidURL(description, "not available in this build yet")
+        case .sqlite(let path):
+            return try SQLiteStorage(path: path, heartbeatInterval: heartbeatInterval, gracePeriod: gracePeriod)
+        case .postgres(let url):
+            return try PostgresStorage(url: url, heartbeatInterval: heartbeatInterval, gracePeriod: gracePeriod)
         case .remote(let scheme, _, _):
-            throw StorageError.invalidURL(description, "\(scheme):// storages are opened by the study service client (StudyService)")
+            throw StorageError.invalidURL(url: description, reason: "\(scheme):// storages are opened by the study service client (StudyService)")
         }
     }
 }

@@ -106,7 +106,7 @@ extension StudyStorage {
 
     public func trialID(studyID: Int, number: Int) throws -> Int {
         guard let trial = try trials(studyID: studyID, states: nil).first(where: { $0.number == number }) else {
-            throw StorageError.trialNotFound("number \(number) in study \(studyID)")
+            throw StorageError.trialNotFound("number \(number) in study \(studyID) in the storage")
         }
         return trial.id
     }

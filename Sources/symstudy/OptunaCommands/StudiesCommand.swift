@@ -16,7 +16,7 @@ struct StudiesCommand: ParsableCommand {
         for summary in try storage.open().allStudies() {
             var record: OutputRecord = [
                 OutputColumn(name: "name"): .string(summary.name),
-                OutputColumn(name: "direction"): .list(summary.directions.map { .string($0.optunaName) }),
+                OutputColumn(name: "direction"): .tuple(summary.directions.map { .string($0.optunaName) }),
                 OutputColumn(name: "n_trials"): .int(summary.trialCount),
                 OutputColumn(name: "datetime_start"): summary.datetimeStart.map { .string(TrialRecords.dateText($0)) } ?? .null,
             ]

@@ -67,13 +67,13 @@ enum OptunaOutput {
         var rows: [[(key: String, value: OutputValue)]] = []
         if flatten {
             func isList(_ column: OutputColumn) -> Bool {
-                records.contains { if case .list = $0[column] { return true } else { return false } }
+                records.contains { $0[column]?.sequenceItems != nil }
             }
             for column in columns {
                 if column.sub != .none || !isList(column) {
                     header.append(column.flatName)
                 } else {
-                    let length = records.map { if case .list(let items) = $0[column] { return items.count } else { return 0 } }.max() ?? 0
+                    let length = records.map { $0[column]?.sequenceItems?.count ?? 0 }.max() ?? 0
                     header.append(contentsOf: (0..<length).map { "\(column.name)_\($0)" })
                 }
             }
@@ -81,7 +81,7 @@ enum OptunaOutput {
                 var row: [(key: String, value: OutputValue)] = []
                 for column in columns {
                     guard let value = record[column] else { continue }
-                    if column.sub == .none, isList(column), case .list(let items) = value {
+                    if column.sub == .none, isList(column), let items = value.sequenceItems {
                         for (index, item) in items.enumerated() { row.append(("\(column.name)_\(index)", item)) }
                     } else {
                         row.append((column.flatName, value))
@@ -165,7 +165,7 @@ enum OptunaOutput {
                 guard let value = lookup(row, name) else { return "" }
                 switch value {
                 case .null: return ""
-                case .list, .dict: return field(value.pythonJSON)
+                case .list, .tuple, .dict: return field(value.pythonJSON)
                 case .string(let text): return field(text)
                 default: return field(value.pythonStr)
                 }

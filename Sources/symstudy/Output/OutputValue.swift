@@ -10,6 +10,8 @@ indirect enum OutputValue: Equatable {
     case double(Double)
     case string(String)
     case list([OutputValue])
+    /// A tuple: printed as Python prints one, `('a',)`; JSON and YAML write it as a list, as Python's do.
+    case tuple([OutputValue])
     /// A dict, in insertion order as Python keeps it.
     case dict([(key: String, value: OutputValue)])
 
@@ -20,7 +22,7 @@ indirect enum OutputValue: Equatable {
         case (.int(let a), .int(let b)): return a == b
         case (.double(let a), .double(let b)): return a == b || (a.isNaN && b.isNaN)
         case (.string(let a), .string(let b)): return a == b
-        case (.list(let a), .list(let b)): return a == b
+        case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)): return a == b
         case (.dict(let a), .dict(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         default: return false
         }
@@ -47,6 +49,14 @@ indirect enum OutputValue: Equatable {
         }
     }
 
+    /// The items of a list or a tuple.
+    var sequenceItems: [OutputValue]? {
+        switch self {
+        case .list(let items), .tuple(let items): return items
+        default: return nil
+        }
+    }
+
     /// Python counts bools as ints: numbers and bools are right-aligned in tables.
     var isNumeric: Bool {
         switch self {
@@ -70,6 +80,8 @@ indirect enum OutputValue: Equatable {
         case .double(let value): return Self.pythonFloat(value)
         case .string(let text): return Self.pythonStringRepr(text)
         case .list(let values): return "[" + values.map(\.pythonRepr).joined(separator: ", ") + "]"
+        case .tuple(let values):
+            return values.count == 1 ? "(" + values[0].pythonRepr + ",)" : "(" + values.map(\.pythonRepr).joined(separator: ", ") + ")"
         case .dict(let members):
             return "{" + members.map { Self.pythonStringRepr($0.key) + ": " + $0.value.pythonRepr }.joined(separator: ", ") + "}"
         }
@@ -116,7 +128,7 @@ indirect enum OutputValue: Equatable {
             if value.isInfinite { return value > 0 ? "Infinity" : "-Infinity" }
             return pythonFloatRepr(value)
         case .string(let text): return Self.jsonString(text)
-        case .list(let values): return "[" + values.map(\.pythonJSON).joined(separator: ", ") + "]"
+        case .list(let values), .tuple(let values): return "[" + values.map(\.pythonJSON).joined(separator: ", ") + "]"
         case .dict(let members):
             return "{" + members.map { Self.jsonString($0.key) + ": " + $0.value.pythonJSON }.joined(separator: ", ") + "}"
         }

@@ -12,7 +12,7 @@ enum YAMLText {
 
     private static func emit(_ value: OutputValue, indent: String, into lines: inout [String]) {
         switch value {
-        case .list(let items) where !items.isEmpty:
+        case .list(let items) where !items.isEmpty, .tuple(let items) where !items.isEmpty:
             for item in items { emitItem(item, indent: indent, into: &lines) }
         case .dict(let members) where !members.isEmpty:
             for member in members.sorted(by: { $0.key < $1.key }) {
@@ -41,7 +41,7 @@ enum YAMLText {
         case .dict(let members) where !members.isEmpty:
             lines.append(keyText)
             emit(value, indent: indent + "  ", into: &lines)
-        case .list(let items) where !items.isEmpty:
+        case .list(let items) where !items.isEmpty, .tuple(let items) where !items.isEmpty:
             lines.append(keyText)
             emit(value, indent: indent, into: &lines)
         default:
@@ -52,7 +52,7 @@ enum YAMLText {
     private static func isNonEmptyCollection(_ value: OutputValue) -> Bool {
         switch value {
         case .dict(let members): return !members.isEmpty
-        case .list(let items): return !items.isEmpty
+        case .list(let items), .tuple(let items): return !items.isEmpty
         default: return false
         }
     }
@@ -69,7 +69,7 @@ enum YAMLText {
             if !text.contains("."), let e = text.firstIndex(of: "e") { text.insert(contentsOf: ".0", at: e) }
             return text
         case .string(let text): return quoted(text)
-        case .list: return "[]"
+        case .list, .tuple: return "[]"
         case .dict: return "{}"
         }
     }
@@ -87,15 +87,16 @@ enum YAMLText {
         return needsQuotes ? "'" + text.replacingOccurrences(of: "'", with: "''") + "'" : text
     }
 
-    /// YAML 1.1's implicit types that PyYAML resolves: null, booleans, numbers, timestamps.
+    /// PyYAML's implicit resolvers (bool, float, int, merge, null, timestamp, value), exactly as it applies them.
+    private static let implicitTypes: [String] = [
+        #"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"#,
+        #"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"#,
+        #"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$"#,
+        #"^(?:<<|=|~|null|Null|NULL)$"#,
+        #"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$"#,
+    ]
+
     private static func readsAsOtherType(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        if ["null", "~", "true", "false", "yes", "no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf", ".nan"].contains(lower) { return true }
-        let patterns = [
-            #"^[-+]?[0-9][0-9_]*$"#, #"^[-+]?0x[0-9a-fA-F_]+$"#, #"^[-+]?0b[01_]+$"#,
-            #"^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?$"#, #"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$"#,
-            #"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ]|$)"#, #"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"#,
-        ]
-        return patterns.contains { text.range(of: $0, options: .regularExpression) != nil }
+        implicitTypes.contains { text.range(of: $0, options: .regularExpression) != nil }
     }
 }
