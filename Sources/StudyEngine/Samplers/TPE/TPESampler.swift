@@ -237,9 +237,11 @@ public final class TPESampler: Sampler {
         // JSON by hand: names sorted as Optuna's search space is, numbers in Swift's shortest round-trip
         // form (valid JSON that Python reads back to the same double).
         var json = "{"
+        var first = true
         for name in params.keys.sorted() {
             guard let distribution = searchSpace[name], let value = params[name] else { continue }
-            if json.count > 1 { json += ", " }
+            if !first { json += ", " }
+            first = false
             json += JSONValue.string(name).jsonText
             json += ": "
             switch distribution.externalValue(of: value) {
@@ -250,6 +252,12 @@ public final class TPESampler: Sampler {
             }
         }
         json += "}"
+        // Chunks of at most `systemAttributeMaxLength` characters (Unicode scalars); a text of no more
+        // UTF-8 bytes than that is one chunk without counting.
+        if json.utf8.count <= Self.systemAttributeMaxLength {
+            try study.storage.setTrialSystemAttribute(trialID: trial.id, key: "\(Self.relativeParamsKey):0", value: .string(json))
+            return
+        }
         let scalars = Array(json.unicodeScalars)
         var chunk = 0
         var start = 0
