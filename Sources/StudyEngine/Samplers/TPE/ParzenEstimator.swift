@@ -1,7 +1,7 @@
 import Foundation
 
 /// The settings of a Parzen estimator that `TPESampler` exposes (Optuna's `_ParzenEstimatorParameters`).
-struct ParzenEstimatorSettings: Sendable {
+struct ParzenEstimatorSettings: Sendable, Equatable {
     var priorWeight: Double = 1.0
     var considerMagicClip: Bool = true
     var considerEndpoints: Bool = false
@@ -58,6 +58,10 @@ struct ParzenEstimator {
     private var logMasses: [Double] = []
     /// Per kernel and dimension: sqrt(1/2) / sigma, for the pruning bounds (0.5 z^2 as one square).
     private var halfInverseSigmas: [Double] = []
+    /// Kernels in fixed slots only: per kernel and dimension, the dimension's share of the kernel constant.
+    private var dimensionConstants: [Double] = []
+    /// Slots at or above this hold no kernel (kernelCount, or with fixed slots a multiple of 8 up to `stride`).
+    private(set) var slotLimit = 1
     /// Where each kernel's numbers are stored (its slot), and the kernel in each slot. Slots follow
     /// kernel order unless `reset` was given an arrangement; the prior is always last.
     private(set) var slots: [Int32] = []
@@ -80,14 +84,10 @@ struct ParzenEstimator {
               settings: settings)
     }
 
-    /// Refits the estimator to new observations, reusing its buffers (see the initializer).
-    ///
-    /// `arrangement`, the observations of dimension `arrangedDimension` in order of value (kernel
-    /// indices, every observation once), stores the kernels in that order, so that the SIMD groups of
-    /// the pruned density evaluation hold neighbours (no effect on any result).
+    /// Refits the estimator to new observations, reusing its buffers (see the initializer). Kernel i
+    /// is stored in slot i.
     mutating func reset(dimensions: [ParzenDimension], observationCount: Int, observationWeights: UnsafeBufferPointer<Double>,
-                        settings: ParzenEstimatorSettings, arrangement: UnsafeBufferPointer<Int32>? = nil,
-                        arrangedDimension: Int? = nil) {
+                        settings: ParzenEstimatorSettings) {
         precondition(observationWeights.count >= observationCount)
         if self.dimensions != dimensions { self.dimensions = dimensions }
         self.observationCount = observationCount
@@ -95,16 +95,8 @@ struct ParzenEstimator {
         let k = observationCount + 1
         kernelCount = k
         stride = (k + 7) / 8 * 8
-        weights.removeAll(keepingCapacity: true)
-        if observationCount > 0 {
-            weights.append(contentsOf: observationWeights[0..<observationCount])
-            weights.append(settings.priorWeight)
-            var total = 0.0
-            for w in weights { total += w }
-            for i in 0..<k { weights[i] /= total }
-        } else {
-            weights.append(1)
-        }
+        slotLimit = k
+        setWeights(observationWeights, count: observationCount)
         let size = dimensions.count * stride
         Self.grow(&mus, to: size, 0)
         Self.grow(&sigmas, to: size, 1)
@@ -119,21 +111,11 @@ struct ParzenEstimator {
             slots = [Int32](repeating: 0, count: stride)
             kernelInSlot = slots
         }
-        if let arrangement, arrangement.count == observationCount {
-            self.arrangedDimension = arrangedDimension
-            for (slot, kernel) in arrangement.enumerated() {
-                slots[Int(kernel)] = Int32(slot)
-                kernelInSlot[slot] = kernel
-            }
-        } else {
-            self.arrangedDimension = nil
-            for i in 0..<observationCount {
-                slots[i] = Int32(i)
-                kernelInSlot[i] = Int32(i)
-            }
+        arrangedDimension = nil
+        for i in 0..<k {
+            slots[i] = Int32(i)
+            kernelInSlot[i] = Int32(i)
         }
-        slots[observationCount] = Int32(observationCount)
-        kernelInSlot[observationCount] = Int32(observationCount)
         kernelConstants.withUnsafeMutableBufferPointer { constants in
             for i in 0..<k { constants[Int(slots[i])] = Foundation.log(weights[i]) }
             for i in k..<stride { constants[i] = -.infinity }
@@ -150,6 +132,22 @@ struct ParzenEstimator {
             }
         }
         hasDiscrete = dimensions.contains { $0.kind == .discrete }
+    }
+
+    /// The normalised weights of `count` observations and the prior (just the prior's 1 without observations).
+    private mutating func setWeights(_ observationWeights: UnsafeBufferPointer<Double>, count n: Int) {
+        weights.removeAll(keepingCapacity: true)
+        if n == 0 {
+            weights.append(1)
+            return
+        }
+        weights.append(contentsOf: observationWeights[0..<n])
+        weights.append(settings.priorWeight)
+        weights.withUnsafeMutableBufferPointer { weights in
+            var total = 0.0
+            for w in weights { total += w }
+            for i in weights.indices { weights[i] /= total }
+        }
     }
 
     /// Grows `array` to at least `count` elements (never shrinks, so the buffer is reused).
@@ -278,6 +276,175 @@ struct ParzenEstimator {
                 for slot in 0..<k { halfInverseSigmas[base + slot] = inverseSigmas[base + slot] * 0.70710678118654752440 }
             }
         }}}}}}}
+    }
+
+    // MARK: Kernels in fixed slots
+
+    /// Lays the estimator out for kernels in fixed slots (`IncrementalParzenEstimator`'s way of building
+    /// it): `capacity` slots (a multiple of 8), all free. Fill them with `setMu` and `setSigma`, then
+    /// call `commitSlots`.
+    mutating func layOutSlots(dimensions: [ParzenDimension], settings: ParzenEstimatorSettings, capacity: Int) {
+        precondition(capacity > 0 && capacity % 8 == 0)
+        if self.dimensions != dimensions { self.dimensions = dimensions }
+        self.settings = settings
+        hasDiscrete = dimensions.contains { $0.kind == .discrete }
+        stride = capacity
+        let size = dimensions.count * capacity
+        mus = [Double](repeating: 0, count: size)
+        sigmas = [Double](repeating: .nan, count: size)
+        inverseSigmas = [Double](repeating: 1, count: size)
+        halfInverseSigmas = [Double](repeating: 0.70710678118654752440, count: size)
+        logSigmas = mus
+        logHit = mus
+        logMiss = mus
+        logMasses = mus
+        dimensionConstants = mus
+        kernelConstants = [Double](repeating: -.infinity, count: capacity)
+        slots = [Int32](repeating: 0, count: capacity)
+        kernelInSlot = slots
+        observationCount = 0
+        kernelCount = 0
+        slotLimit = 0
+        arrangedDimension = nil
+        weights.removeAll(keepingCapacity: true)
+    }
+
+    /// Moves the kernels to a layout of `capacity` slots: the kernel in slot s goes to `destination[s]`
+    /// (slots with a negative destination are dropped), every other slot is free.
+    mutating func moveSlots(_ destination: UnsafeBufferPointer<Int32>, capacity: Int) {
+        precondition(capacity > 0 && capacity % 8 == 0 && destination.count <= stride)
+        let oldStride = stride
+        let dimensionCount = dimensions.count
+        func moved(_ array: [Double], free: Double) -> [Double] {
+            var result = [Double](repeating: free, count: dimensionCount * capacity)
+            result.withUnsafeMutableBufferPointer { result in
+                array.withUnsafeBufferPointer { array in
+                    for d in 0..<dimensionCount {
+                        for (slot, target) in destination.enumerated() where target >= 0 {
+                            result[d * capacity + Int(target)] = array[d * oldStride + slot]
+                        }
+                    }
+                }
+            }
+            return result
+        }
+        mus = moved(mus, free: 0)
+        sigmas = moved(sigmas, free: .nan)
+        inverseSigmas = moved(inverseSigmas, free: 1)
+        halfInverseSigmas = moved(halfInverseSigmas, free: 0.70710678118654752440)
+        logSigmas = moved(logSigmas, free: 0)
+        logHit = moved(logHit, free: 0)
+        logMiss = moved(logMiss, free: 0)
+        logMasses = moved(logMasses, free: 0)
+        dimensionConstants = moved(dimensionConstants, free: 0)
+        stride = capacity
+        kernelConstants = [Double](repeating: -.infinity, count: capacity)
+        slots = [Int32](repeating: 0, count: capacity)
+        kernelInSlot = slots
+        slotLimit = 0
+    }
+
+    /// The centre of the kernel in `slot` in dimension d (Parzen space).
+    @inline(__always)
+    func mu(slot: Int, dimension d: Int) -> Double { mus[d * stride + slot] }
+
+    /// The bandwidth of the kernel in `slot` in dimension d.
+    @inline(__always)
+    func sigma(slot: Int, dimension d: Int) -> Double { sigmas[d * stride + slot] }
+
+    /// Sets the centre of the kernel in `slot` in dimension d; a numerical dimension then needs `setSigma`.
+    @inline(__always)
+    mutating func setMu(_ mu: Double, slot: Int, dimension d: Int) { mus[d * stride + slot] = mu }
+
+    /// Sets the bandwidth of the kernel in `slot` in numerical dimension d, and the numbers that follow
+    /// from it, computed as `setObservations` computes them.
+    mutating func setSigma(_ sigma: Double, slot: Int, dimension d: Int) {
+        let dimension = dimensions[d]
+        let index = d * stride + slot
+        let mu = mus[index]
+        let low = dimension.adaptedLow, high = dimension.adaptedHigh
+        let logSigma = Foundation.log(sigma)
+        let logMass = TruncatedNormal.logGaussMass((low - mu) / sigma, (high - mu) / sigma)
+        sigmas[index] = sigma
+        let inverse = 1 / sigma
+        inverseSigmas[index] = inverse
+        halfInverseSigmas[index] = inverse * 0.70710678118654752440
+        logSigmas[index] = logSigma
+        logMasses[index] = logMass
+        dimensionConstants[index] = dimension.kind == .continuous ? -logSigma - TruncatedNormal.logSqrtTwoPi - logMass : -logMass
+    }
+
+    /// Frees `slot`: harmless parameters, excluded from every sum by `commitSlots`; its bandwidth is NaN,
+    /// so that `setSigma` is never skipped for the next kernel there.
+    mutating func clearSlot(_ slot: Int) {
+        for d in 0..<dimensions.count {
+            let index = d * stride + slot
+            mus[index] = 0
+            sigmas[index] = .nan
+            inverseSigmas[index] = 1
+            halfInverseSigmas[index] = 0.70710678118654752440
+            logSigmas[index] = 0
+            logMasses[index] = 0
+            dimensionConstants[index] = 0
+        }
+    }
+
+    /// Completes an estimator of fixed slots: observation i (in kernel order, which sets the weights and
+    /// the order of every sum) is the kernel in `kernelSlots[i]`, the prior the one in the last entry;
+    /// `observationWeights` are unnormalised; slots at or above `slotLimit` are free, and so are those
+    /// below it that `kernelSlots` does not name. The numbers are those `reset` and `setObservations`
+    /// compute for the same observations.
+    mutating func commitSlots(kernelSlots: UnsafeBufferPointer<Int32>, observationWeights: UnsafeBufferPointer<Double>,
+                              slotLimit: Int, arrangedDimension: Int?) {
+        let k = kernelSlots.count
+        let n = k - 1
+        precondition(n >= 0 && observationWeights.count >= n && slotLimit <= stride)
+        observationCount = n
+        kernelCount = k
+        self.slotLimit = slotLimit
+        self.arrangedDimension = arrangedDimension
+        setWeights(observationWeights, count: n)
+        let stride = self.stride
+        let dimensionCount = dimensions.count
+        slots.withUnsafeMutableBufferPointer { slots in
+            kernelInSlot.withUnsafeMutableBufferPointer { kernelInSlot in
+                for i in 0..<k {
+                    slots[i] = kernelSlots[i]
+                    kernelInSlot[Int(kernelSlots[i])] = Int32(i)
+                }
+            }
+        }
+        kernelConstants.withUnsafeMutableBufferPointer { constants in
+            let constants = constants.baseAddress!
+            for slot in 0..<stride { constants[slot] = -.infinity }
+            weights.withUnsafeBufferPointer { weights in
+                for i in 0..<k { constants[Int(kernelSlots[i])] = Foundation.log(weights[i]) }
+            }
+            dimensionConstants.withUnsafeBufferPointer { dimensionConstants in
+                for d in 0..<dimensionCount where dimensions[d].kind != .categorical {
+                    let row = dimensionConstants.baseAddress! + d * stride
+                    for slot in 0..<slotLimit { constants[slot] += row[slot] }
+                }
+            }
+        }
+        // Categorical tables depend on the number of kernels (see setObservations).
+        let prior = Int(kernelSlots[n])
+        for d in 0..<dimensionCount where dimensions[d].kind == .categorical {
+            let choices = Double(dimensions[d].choiceCount)
+            let logPrior = -Foundation.log(choices)
+            let fill = settings.priorWeight / Double(k)
+            let rowSum = choices * fill + 1
+            let hit = rowSum == 0 ? -Double.infinity : Foundation.log((fill + 1) / rowSum)
+            let miss = Foundation.log(fill / rowSum)
+            let base = d * stride
+            for slot in 0..<slotLimit {
+                logHit[base + slot] = hit
+                logMiss[base + slot] = miss
+            }
+            mus[base + prior] = -1
+            logHit[base + prior] = logPrior
+            logMiss[base + prior] = logPrior
+        }
     }
 
     // MARK: Sampling
@@ -596,7 +763,7 @@ struct ParzenEstimator {
                 let hitBase = UnsafeRawPointer(logHit.baseAddress!)
                 let missBase = UnsafeRawPointer(logMiss.baseAddress!)
                 var chunk = 0
-                while chunk < stride {
+                while chunk < slotLimit {
                     var acc = constantBase.loadUnaligned(fromByteOffset: chunk * 8, as: SIMD8<Double>.self)
                     var alive = true
                     for d in order {
@@ -629,7 +796,7 @@ struct ParzenEstimator {
                         }
                     }
                     if alive {
-                        for lane in 0..<8 where !(acc[lane] < cut) && chunk + lane < k {
+                        for lane in 0..<8 where !(acc[lane] < cut) && chunk + lane < slotLimit {
                             // Insert by kernel index (few survivors).
                             let kernel = kernelInSlot[chunk + lane]
                             var position = survivors.count
@@ -660,7 +827,7 @@ struct ParzenEstimator {
             if lowest.isFinite {
                 let cut = Self.threshold(below: lowest)
                 var pruned = [Int](repeating: 0, count: dimensionCount)
-                for slot in Swift.stride(from: 0, to: k, by: 4) {
+                for slot in Swift.stride(from: 0, to: slotLimit, by: 4) {
                     for d in 0..<dimensionCount {
                         let index = d * stride + slot
                         var term: Double

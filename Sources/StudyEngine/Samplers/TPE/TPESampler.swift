@@ -48,9 +48,9 @@ public final class TPESampler: Sampler {
         var workspace = ParzenEstimator.Workspace()
         /// The estimators of the last call, refilled in place so their buffers are reused.
         var below = ParzenEstimator()
-        var above = ParzenEstimator()
+        /// The above estimators, by the columns of their subspace.
+        var above: [[ObjectIdentifier]: IncrementalParzenEstimator] = [:]
         var candidates: [Double] = []
-        var arrangement: [Int32] = []
         var belowDensity: [Double] = []
         var aboveDensity: [Double] = []
         init(directions: [StudyDirection]) { store = TPEObservationStore(directions: directions) }
@@ -365,7 +365,6 @@ public final class TPESampler: Sampler {
         // Observations: trials with every parameter of the space.
         let columns = dimensions.map { store.column($0.0, $0.1) }
         let dimensionCount = columns.count
-        var runningNumbers: [Int] = []
         var runningValues: [Double] = []
         var runningRow = [Int: Int]()
         for index in runningIndices {
@@ -378,46 +377,38 @@ public final class TPESampler: Sampler {
                 row.append(value)
             }
             if row.count == dimensionCount {
-                runningRow[running.number] = runningNumbers.count
-                runningNumbers.append(running.number)
+                runningRow[running.number] = runningRow.count
                 runningValues.append(contentsOf: row)
             } else {
                 store.role[running.number] = 0
             }
         }
-        var belowNumbers: [Int32] = []
-        var aboveNumbers: [Int32] = []  // -1 - row for running trials
-        var aboveTrialNumbers: [Int32] = []
         // Finished trials lacking a value of some dimension drop out.
-        for column in columns {
-            column.values.withUnsafeBufferPointer { values in
-                store.role.withUnsafeMutableBufferPointer { roles in
-                    for number in 0..<roles.count where roles[number] == 1 || roles[number] == 2 {
-                        if !(number < values.count && !values[number].isNaN) { roles[number] = 0 }
-                    }
-                }
+        store.role.withUnsafeMutableBufferPointer { roles in
+            for column in columns {
+                for number in column.missing where roles[Int(number)] == 1 || roles[Int(number)] == 2 { roles[Int(number)] = 0 }
             }
         }
-        store.role.withUnsafeMutableBufferPointer { roles in
+        // Kernels in trial number order; above, a running trial is -1 - its row.
+        var belowNumbers: [Int32] = []
+        var aboveNumbers: [Int32] = []
+        var aboveTrialNumbers: [Int32] = []
+        store.role.withUnsafeBufferPointer { roles in
         store.kernelIndex.withUnsafeMutableBufferPointer { kernelIndex in
         trials.withUnsafeBufferPointer { trials in
             for index in trials.indices {
                 let number = trials[index].number
-                let role = roles[number]
-                if role == 0 { continue }
-                if role == 3 {
-                    kernelIndex[number] = Int32(aboveNumbers.count)
-                    aboveNumbers.append(Int32(-1 - runningRow[number]!))
-                    aboveTrialNumbers.append(Int32(number))
-                    continue
-                }
-                if role == 1 {
+                switch roles[number] {
+                case 1:
                     kernelIndex[number] = Int32(belowNumbers.count)
                     belowNumbers.append(Int32(number))
-                } else {
-                    kernelIndex[number] = Int32(aboveNumbers.count)
+                case 2:
                     aboveNumbers.append(Int32(number))
                     aboveTrialNumbers.append(Int32(number))
+                case 3:
+                    aboveNumbers.append(Int32(-1 - runningRow[number]!))
+                    aboveTrialNumbers.append(Int32(number))
+                default: break
                 }
             }
         }}}
@@ -432,94 +423,60 @@ public final class TPESampler: Sampler {
             context.below.reset(dimensions: parzenDimensions, observationCount: belowNumbers.count,
                                 observationWeights: $0, settings: settings)
         }
-        // Above: stored in the order of the dimension that pruned most last time (see ParzenEstimator.reset).
-        let arrangedDimension = min(context.workspace.leadingDimension, dimensionCount - 1)
-        context.arrangement.removeAll(keepingCapacity: true)
-        if aboveNumbers.count + 1 >= ParzenEstimator.pruningKernelCount {
-            store.role.withUnsafeBufferPointer { role in
-                store.kernelIndex.withUnsafeBufferPointer { kernelIndex in
-                    for number in columns[arrangedDimension].sorted where role[Int(number)] == 2 {
-                        context.arrangement.append(kernelIndex[Int(number)])
-                    }
-                    for number in runningNumbers where role[number] == 3 { context.arrangement.append(kernelIndex[number]) }
-                }
-            }
-        }
-        aboveWeights.withUnsafeBufferPointer { weights in
-            context.arrangement.withUnsafeBufferPointer { arrangement in
-                context.above.reset(dimensions: parzenDimensions, observationCount: aboveNumbers.count,
-                                    observationWeights: weights, settings: settings,
-                                    arrangement: arrangement.count == aboveNumbers.count ? arrangement : nil,
-                                    arrangedDimension: arrangedDimension)
-            }
-        }
-
         var belowValues = [Double](repeating: 0, count: belowNumbers.count)
-        var aboveValues = [Double](repeating: 0, count: aboveNumbers.count)
-        var belowSorted: [Int32] = []
-        var aboveSorted: [Int32] = []
-        belowSorted.reserveCapacity(belowNumbers.count)
-        aboveSorted.reserveCapacity(aboveNumbers.count)
+        var belowSorted = [Int32](repeating: 0, count: belowNumbers.count)
         for (d, column) in columns.enumerated() {
             column.values.withUnsafeBufferPointer { values in
                 belowValues.withUnsafeMutableBufferPointer { belowValues in
-                    belowNumbers.withUnsafeBufferPointer { belowNumbers in
-                        for kernel in belowNumbers.indices { belowValues[kernel] = values[Int(belowNumbers[kernel])] }
-                    }
-                }
-                aboveValues.withUnsafeMutableBufferPointer { aboveValues in
-                    aboveNumbers.withUnsafeBufferPointer { aboveNumbers in
-                        for kernel in aboveNumbers.indices {
-                            let number = aboveNumbers[kernel]
-                            aboveValues[kernel] = number >= 0
-                                ? values[Int(number)] : runningValues[Int(-1 - number) * dimensionCount + d]
+                    for kernel in belowNumbers.indices { belowValues[kernel] = values[Int(belowNumbers[kernel])] }
+                    // Kernels by (value, trial number), the order of column.sorted: sorted directly when they
+                    // are few, else read off the column.
+                    if belowNumbers.count * 16 <= column.sorted.count {
+                        for kernel in belowSorted.indices { belowSorted[kernel] = Int32(kernel) }
+                        belowSorted.sort { a, b in
+                            let valueA = belowValues[Int(a)], valueB = belowValues[Int(b)]
+                            return valueA < valueB || (valueA == valueB && a < b)
                         }
-                    }
-                }
-            }
-            belowSorted.removeAll(keepingCapacity: true)
-            aboveSorted.removeAll(keepingCapacity: true)
-            store.role.withUnsafeBufferPointer { role in
-                store.kernelIndex.withUnsafeBufferPointer { kernelIndex in
-                    for number in column.sorted {
-                        switch role[Int(number)] {
-                        case 1: belowSorted.append(kernelIndex[Int(number)])
-                        case 2: aboveSorted.append(kernelIndex[Int(number)])
-                        default: break
-                        }
-                    }
-                }
-            }
-            // Running trials are few: insert each by (value, trial number).
-            for number in runningNumbers where store.role[number] == 3 {
-                let kernel = store.kernelIndex[number]
-                let value = aboveValues[Int(kernel)]
-                var low = 0, high = aboveSorted.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    let other = Int(aboveSorted[middle])
-                    let otherValue = aboveValues[other]
-                    if otherValue < value || (otherValue == value && aboveTrialNumbers[other] < Int32(number)) {
-                        low = middle + 1
                     } else {
-                        high = middle
+                        var position = 0
+                        store.role.withUnsafeBufferPointer { role in
+                            store.kernelIndex.withUnsafeBufferPointer { kernelIndex in
+                                for number in column.sorted where role[Int(number)] == 1 {
+                                    belowSorted[position] = kernelIndex[Int(number)]
+                                    position += 1
+                                }
+                            }
+                        }
                     }
                 }
-                aboveSorted.insert(kernel, at: low)
             }
             belowValues.withUnsafeBufferPointer { values in
                 belowSorted.withUnsafeBufferPointer { sorted in
                     belowNumbers.withUnsafeBufferPointer { numbers in
                         context.below.setObservations(dimension: d, values: values, sorted: sorted, cache: column.constants,
-                                              numbers: numbers)
+                                                      numbers: numbers)
                     }
                 }
             }
-            aboveValues.withUnsafeBufferPointer { values in
-                aboveSorted.withUnsafeBufferPointer { sorted in
-                    aboveNumbers.withUnsafeBufferPointer { numbers in
-                        context.above.setObservations(dimension: d, values: values, sorted: sorted, cache: column.constants,
-                                              numbers: numbers)
+        }
+        // Above: kept between calls, one estimator per subspace.
+        let key = columns.map(ObjectIdentifier.init)
+        let above: IncrementalParzenEstimator
+        if let existing = context.above[key] {
+            above = existing
+        } else {
+            if context.above.count >= 64 { context.above.removeAll() }
+            above = IncrementalParzenEstimator()
+            context.above[key] = above
+        }
+        aboveNumbers.withUnsafeBufferPointer { members in
+            aboveTrialNumbers.withUnsafeBufferPointer { trialNumbers in
+                runningValues.withUnsafeBufferPointer { runningValues in
+                    aboveWeights.withUnsafeBufferPointer { weights in
+                        above.update(columns: key, dimensions: parzenDimensions, values: columns.map(\.values),
+                                     settings: settings, members: members, trialNumbers: trialNumbers,
+                                     runningValues: runningValues, weights: weights,
+                                     arrangeBy: context.workspace.leadingDimension)
                     }
                 }
             }
@@ -537,7 +494,7 @@ public final class TPESampler: Sampler {
                 context.below.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
             }
             context.aboveDensity.withUnsafeMutableBufferPointer {
-                context.above.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
+                above.estimator.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
             }
         }
         // The first maximum wins, as with NumPy's argmax (NaN scores are passed over). Scores within 1e-12
