@@ -513,6 +513,45 @@ struct ParzenEstimator {
         /// The dimension that pruned the most kernels in the last pruned evaluation: the one to arrange
         /// the next estimator by.
         var leadingDimension = 0
+        /// Exact log masses of discrete kernels on candidates' intervals, by their inputs (see `LogMassMemo`).
+        var massMemo = LogMassMemo()
+    }
+
+    /// A direct-mapped memo of `TruncatedNormal.logGaussMass((l - mu) * inverse, (r - mu) * inverse)`
+    /// keyed by the bit patterns of l, r, mu and inverse: a pure function of its key, so a hit returns
+    /// exactly the number the computation gives. Kernels and candidates' grid values recur from call
+    /// to call, so most discrete terms (two erfcs and a logarithm each) are found here.
+    struct LogMassMemo {
+        struct Entry {
+            var l: UInt64, r: UInt64, mu: UInt64, inverse: UInt64
+            var value: Double
+        }
+        static let bits = 14
+        /// An empty entry's keys: a NaN pattern that no computation produces.
+        static let empty: UInt64 = 0x7FF4_DEAD_BEEF_0001
+        var entries: [Entry] = []
+
+        mutating func prepare() {
+            if entries.isEmpty {
+                entries = [Entry](repeating: Entry(l: Self.empty, r: Self.empty, mu: Self.empty, inverse: Self.empty, value: 0),
+                                  count: 1 << Self.bits)
+            }
+        }
+
+        @inline(__always)
+        static func logMass(l: Double, r: Double, mu: Double, inverse: Double, in entries: UnsafeMutablePointer<Entry>) -> Double {
+            let lBits = l.bitPattern, rBits = r.bitPattern, muBits = mu.bitPattern, inverseBits = inverse.bitPattern
+            var h = lBits &* 0x9E37_79B9_7F4A_7C15 ^ rBits &* 0xC2B2_AE3D_27D4_EB4F ^ muBits &* 0x1656_67B1_9E37_79F9 ^ inverseBits
+            h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
+            let entry = entries + Int(truncatingIfNeeded: h >> UInt64(64 - bits))
+            if entry.pointee.l == lBits && entry.pointee.r == rBits && entry.pointee.mu == muBits
+                && entry.pointee.inverse == inverseBits {
+                return entry.pointee.value
+            }
+            let value = TruncatedNormal.logGaussMass((l - mu) * inverse, (r - mu) * inverse)
+            entry.pointee = Entry(l: lBits, r: rBits, mu: muBits, inverse: inverseBits, value: value)
+            return value
+        }
     }
 
     /// Mixtures with fewer kernels are evaluated without pruning.
@@ -574,6 +613,7 @@ struct ParzenEstimator {
                 workspace.logWidth[b * dimensionCount + d] = logWidth
             }
         }
+        workspace.massMemo.prepare()
         if pruning && kernelCount >= Self.pruningKernelCount {
             logDensityPruned(count: count, into: out, workspace: &workspace)
         } else {
@@ -603,6 +643,8 @@ struct ParzenEstimator {
         workspace.left.withUnsafeBufferPointer { lefts in
         workspace.right.withUnsafeBufferPointer { rights in
         workspace.logWidth.withUnsafeBufferPointer { logWidths in
+        workspace.massMemo.entries.withUnsafeMutableBufferPointer { memo in
+            let memo = memo.baseAddress!
             for b in 0..<blocks {
                 let row = b * dimensionCount
                 var bestValue = SIMD8<Double>(repeating: -.infinity)
@@ -657,7 +699,7 @@ struct ParzenEstimator {
                     let best = Int(bestKernel[lane])
                     var maximum = exactTerm(Int(slots[best]), bound: terms[b * k + best][lane], lane: lane, row: row, lefts: lefts,
                                             rights: rights, logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas,
-                                            logSigmas: logSigmas)
+                                            logSigmas: logSigmas, memo: memo)
                     if maximum == -.infinity {
                         out[c] = -.infinity
                         continue
@@ -667,7 +709,8 @@ struct ParzenEstimator {
                         let bound = terms[b * k + i][lane]
                         if bound < maximum - skip { continue }
                         let term = exactTerm(Int(slots[i]), bound: bound, lane: lane, row: row, lefts: lefts, rights: rights,
-                                             logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas)
+                                             logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas,
+                                             memo: memo)
                         if term > maximum {
                             sum = sum * Foundation.exp(maximum - term) + 1
                             maximum = term
@@ -678,7 +721,7 @@ struct ParzenEstimator {
                     out[c] = maximum + Foundation.log(sum)
                 }
             }
-        }}}}}}}}}}}}}
+        }}}}}}}}}}}}}}
     }
 
     /// A pruning threshold below `term`: a little more than `skip` nats, so that rounding in a
@@ -717,6 +760,8 @@ struct ParzenEstimator {
         workspace.right.withUnsafeBufferPointer { rights in
         workspace.logWidth.withUnsafeBufferPointer { logWidths in
         workspace.bounds.withUnsafeMutableBufferPointer { bounds in
+        workspace.massMemo.entries.withUnsafeMutableBufferPointer { memo in
+            let memo = memo.baseAddress!
             /// The bound of kernel `i` for one candidate, summed exactly as a lane of `logDensityFull` sums it.
             @inline(__always)
             func fullBound(_ i: Int, lane: Int, row: Int) -> Double {
@@ -748,7 +793,7 @@ struct ParzenEstimator {
             @inline(__always)
             func exact(_ i: Int, bound: Double, lane: Int, row: Int) -> Double {
                 exactTerm(Int(slots[i]), bound: bound, lane: lane, row: row, lefts: lefts, rights: rights,
-                          logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas)
+                          logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas, memo: memo)
             }
 
             /// The kernels whose partial bound stays at or above `cut`, in kernel order.
@@ -940,7 +985,7 @@ struct ParzenEstimator {
                     out[c] = maximum + Foundation.log(sum)
                 }
             }
-        }}}}}}}}}}}}}}}
+        }}}}}}}}}}}}}}}}
         workspace.survivors = survivors
         workspace.order = order
         workspace.leadingDimension = leading
@@ -952,7 +997,7 @@ struct ParzenEstimator {
     private func exactTerm(_ slot: Int, bound: Double, lane: Int, row: Int, lefts: UnsafeBufferPointer<SIMD8<Double>>,
                            rights: UnsafeBufferPointer<SIMD8<Double>>, logWidths: UnsafeBufferPointer<SIMD8<Double>>,
                            mus: UnsafeBufferPointer<Double>, inverseSigmas: UnsafeBufferPointer<Double>,
-                           logSigmas: UnsafeBufferPointer<Double>) -> Double {
+                           logSigmas: UnsafeBufferPointer<Double>, memo: UnsafeMutablePointer<LogMassMemo.Entry>) -> Double {
         var term = bound
         let stride = self.stride
         for d in 0..<dimensions.count where dimensions[d].kind == .discrete {
@@ -961,7 +1006,7 @@ struct ParzenEstimator {
             let mu = mus[index], inverse = inverseSigmas[index]
             let distance = max(0, max((l - mu) * inverse, (mu - r) * inverse))
             term -= min(0, logWidths[row + d][lane] - logSigmas[index] - 0.5 * distance * distance)
-            term += TruncatedNormal.logGaussMass((l - mu) * inverse, (r - mu) * inverse)
+            term += LogMassMemo.logMass(l: l, r: r, mu: mu, inverse: inverse, in: memo)
         }
         return term
     }
