@@ -510,6 +510,9 @@ struct ParzenEstimator {
         var survivors: [Int32] = []
         var bounds: [Double] = []
         var order: [Int] = []
+        /// Pruned evaluation: the SIMD groups (first slots) still in play, and their partial bounds.
+        var groups: [Int32] = []
+        var partials: [SIMD8<Double>] = []
         /// The dimension that pruned the most kernels in the last pruned evaluation: the one to arrange
         /// the next estimator by.
         var leadingDimension = 0
@@ -738,6 +741,10 @@ struct ParzenEstimator {
         let skip = Self.skip
         let kinds = dimensions.map { $0.kind }
         if workspace.bounds.count < k { workspace.bounds = [Double](repeating: 0, count: stride) }
+        if workspace.groups.count < stride / 8 {
+            workspace.groups = [Int32](repeating: 0, count: stride / 8)
+            workspace.partials = [SIMD8<Double>](repeating: .zero, count: stride / 8)
+        }
         workspace.survivors.reserveCapacity(stride)
         // Moved out of the workspace while in use, so that they stay uniquely referenced.
         var survivors: [Int32] = []
@@ -760,6 +767,8 @@ struct ParzenEstimator {
         workspace.right.withUnsafeBufferPointer { rights in
         workspace.logWidth.withUnsafeBufferPointer { logWidths in
         workspace.bounds.withUnsafeMutableBufferPointer { bounds in
+        workspace.groups.withUnsafeMutableBufferPointer { groups in
+        workspace.partials.withUnsafeMutableBufferPointer { partials in
         workspace.massMemo.entries.withUnsafeMutableBufferPointer { memo in
             let memo = memo.baseAddress!
             /// The bound of kernel `i` for one candidate, summed exactly as a lane of `logDensityFull` sums it.
@@ -768,20 +777,20 @@ struct ParzenEstimator {
                 let slot = Int(slots[i])
                 var acc = constants[slot]
                 for d in 0..<dimensionCount {
-                    let index = d * stride + slot
+                    let index = d &* stride &+ slot
                     switch kinds[d] {
                     case .continuous:
-                        let z = (points[row + d][lane] - mus[index]) * inverseSigmas[index]
+                        let z = (points[row &+ d][lane] - mus[index]) * inverseSigmas[index]
                         acc -= 0.5 * z * z
                     case .categorical:
-                        acc += points[row + d][lane] == mus[index] ? logHit[index] : logMiss[index]
+                        acc += points[row &+ d][lane] == mus[index] ? logHit[index] : logMiss[index]
                     case .discrete:
                         let mu = mus[index], inverse = inverseSigmas[index]
-                        let below = (lefts[row + d][lane] - mu) * inverse
-                        let above = (mu - rights[row + d][lane]) * inverse
+                        let below = (lefts[row &+ d][lane] - mu) * inverse
+                        let above = (mu - rights[row &+ d][lane]) * inverse
                         var distance = above > below ? above : below
                         if distance < 0 { distance = 0 }
-                        var bound = logWidths[row + d][lane] - logSigmas[index] - 0.5 * distance * distance
+                        var bound = logWidths[row &+ d][lane] - logSigmas[index] - 0.5 * distance * distance
                         if bound > 0 { bound = 0 }
                         acc += bound
                     }
@@ -800,60 +809,89 @@ struct ParzenEstimator {
             func scan(_ cut: Double, lane: Int, row: Int, order: UnsafeBufferPointer<Int>, into survivors: inout [Int32]) {
                 survivors.removeAll(keepingCapacity: true)
                 let cutVector = SIMD8<Double>(repeating: cut)
+                let groupBase = groups.baseAddress!, partialBase = partials.baseAddress!
+                // Dimension by dimension over the groups still in play, compacting them without branches:
+                // a group leaves once all its partial bounds are below the cut.
+                var count = (slotLimit + 7) / 8
                 let constantBase = UnsafeRawPointer(constants.baseAddress!)
-                let muBase = UnsafeRawPointer(mus.baseAddress!)
-                let inverseBase = UnsafeRawPointer(inverseSigmas.baseAddress!)
-                let halfInverseBase = UnsafeRawPointer(halfInverseSigmas.baseAddress!)
-                let logSigmaBase = UnsafeRawPointer(logSigmas.baseAddress!)
-                let hitBase = UnsafeRawPointer(logHit.baseAddress!)
-                let missBase = UnsafeRawPointer(logMiss.baseAddress!)
-                var chunk = 0
-                while chunk < slotLimit {
-                    var acc = constantBase.loadUnaligned(fromByteOffset: chunk * 8, as: SIMD8<Double>.self)
-                    var alive = true
-                    for d in order {
-                        let offset = (d * stride + chunk) * 8
-                        let mu = muBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                        switch kinds[d] {
-                        case .continuous:
-                            // 0.5 z^2 as (z / sqrt 2)^2: a bound, off by an ulp or so from the exact term.
-                            let halfInverse = halfInverseBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                            let w = (SIMD8<Double>(repeating: points[row + d][lane]) - mu) * halfInverse
-                            acc -= w * w
-                        case .categorical:
-                            let hit = hitBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                            let miss = missBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                            acc += miss.replacing(with: hit, where: mu .== SIMD8<Double>(repeating: points[row + d][lane]))
-                        case .discrete:
-                            let inverse = inverseBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                            let logSigma = logSigmaBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                            let below = (SIMD8<Double>(repeating: lefts[row + d][lane]) - mu) * inverse
-                            let above = (mu - SIMD8<Double>(repeating: rights[row + d][lane])) * inverse
+                for (step, d) in order.enumerated() where count > 0 {
+                    // The first dimension runs over every group, from the kernel constants.
+                    let first = step == 0
+                    let rowBase = d &* stride
+                    let mu = UnsafeRawPointer(mus.baseAddress! + rowBase)
+                    var kept = 0
+                    switch kinds[d] {
+                    case .continuous:
+                        // 0.5 z^2 as (z / sqrt 2)^2: a bound, off by an ulp or so from the exact term.
+                        let point = SIMD8<Double>(repeating: points[row + d][lane])
+                        let halfInverse = UnsafeRawPointer(halfInverseSigmas.baseAddress! + rowBase)
+                        for j in 0..<count {
+                            let chunk = first ? j &* 8 : Int(groupBase[j]), offset = chunk &* 8
+                            let w = (point - mu.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self))
+                                * halfInverse.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                            let partial = first ? constantBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                                : partialBase[j]
+                            let acc = partial - w * w
+                            groupBase[kept] = Int32(chunk)
+                            partialBase[kept] = acc
+                            kept &+= all(acc .< cutVector) ? 0 : 1
+                        }
+                    case .categorical:
+                        let point = SIMD8<Double>(repeating: points[row + d][lane])
+                        let hit = UnsafeRawPointer(logHit.baseAddress! + rowBase)
+                        let miss = UnsafeRawPointer(logMiss.baseAddress! + rowBase)
+                        for j in 0..<count {
+                            let chunk = first ? j &* 8 : Int(groupBase[j]), offset = chunk &* 8
+                            let own = mu.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self) .== point
+                            let partial = first ? constantBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                                : partialBase[j]
+                            let acc = partial + miss.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                                .replacing(with: hit.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self), where: own)
+                            groupBase[kept] = Int32(chunk)
+                            partialBase[kept] = acc
+                            kept &+= all(acc .< cutVector) ? 0 : 1
+                        }
+                    case .discrete:
+                        let left = SIMD8<Double>(repeating: lefts[row + d][lane])
+                        let right = SIMD8<Double>(repeating: rights[row + d][lane])
+                        let logWidth = SIMD8<Double>(repeating: logWidths[row + d][lane])
+                        let inverseRow = UnsafeRawPointer(inverseSigmas.baseAddress! + rowBase)
+                        let logSigmaRow = UnsafeRawPointer(logSigmas.baseAddress! + rowBase)
+                        for j in 0..<count {
+                            let chunk = first ? j &* 8 : Int(groupBase[j]), offset = chunk &* 8
+                            let muVector = mu.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                            let inverse = inverseRow.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                            let below = (left - muVector) * inverse
+                            let above = (muVector - right) * inverse
                             var distance = below.replacing(with: above, where: above .> below)
                             distance.replace(with: 0, where: distance .< 0)
-                            var bound = SIMD8<Double>(repeating: logWidths[row + d][lane]) - logSigma - 0.5 * distance * distance
+                            var bound = logWidth - logSigmaRow.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                                - 0.5 * distance * distance
                             bound.replace(with: 0, where: bound .> 0)
-                            acc += bound
-                        }
-                        if all(acc .< cutVector) {
-                            alive = false
-                            break
-                        }
-                    }
-                    if alive {
-                        for lane in 0..<8 where !(acc[lane] < cut) && chunk + lane < slotLimit {
-                            // Insert by kernel index (few survivors).
-                            let kernel = kernelInSlot[chunk + lane]
-                            var position = survivors.count
-                            survivors.append(kernel)
-                            while position > 0 && survivors[position - 1] > kernel {
-                                survivors[position] = survivors[position - 1]
-                                position -= 1
-                            }
-                            survivors[position] = kernel
+                            let partial = first ? constantBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                                : partialBase[j]
+                            let acc = partial + bound
+                            groupBase[kept] = Int32(chunk)
+                            partialBase[kept] = acc
+                            kept &+= all(acc .< cutVector) ? 0 : 1
                         }
                     }
-                    chunk += 8
+                    count = kept
+                }
+                for j in 0..<count {
+                    let chunk = Int(groupBase[j])
+                    let acc = partialBase[j]
+                    for lane in 0..<8 where !(acc[lane] < cut) && chunk + lane < slotLimit {
+                        // Insert by kernel index (few survivors).
+                        let kernel = kernelInSlot[chunk + lane]
+                        var position = survivors.count
+                        survivors.append(kernel)
+                        while position > 0 && survivors[position - 1] > kernel {
+                            survivors[position] = survivors[position - 1]
+                            position -= 1
+                        }
+                        survivors[position] = kernel
+                    }
                 }
             }
 
@@ -872,7 +910,7 @@ struct ParzenEstimator {
             if lowest.isFinite {
                 let cut = Self.threshold(below: lowest)
                 var pruned = [Int](repeating: 0, count: dimensionCount)
-                for slot in Swift.stride(from: 0, to: slotLimit, by: 4) {
+                for slot in Swift.stride(from: 0, to: slotLimit, by: max(4, slotLimit / 128)) {
                     for d in 0..<dimensionCount {
                         let index = d * stride + slot
                         var term: Double
@@ -985,7 +1023,7 @@ struct ParzenEstimator {
                     out[c] = maximum + Foundation.log(sum)
                 }
             }
-        }}}}}}}}}}}}}}}}
+        }}}}}}}}}}}}}}}}}}
         workspace.survivors = survivors
         workspace.order = order
         workspace.leadingDimension = leading
