@@ -477,7 +477,7 @@ struct ParzenEstimator {
         }
     }
 
-    private func sampleDimension(_ d: Int, kernel: Int, quantile: Double) -> Double {
+    private mutating func sampleDimension(_ d: Int, kernel: Int, quantile: Double) -> Double {
         let dimension = dimensions[d]
         let index = d * stride + Int(slots[kernel])
         if dimension.kind == .categorical {
@@ -493,8 +493,29 @@ struct ParzenEstimator {
         }
         let mu = mus[index], sigma = sigmas[index]
         let a = (dimension.adaptedLow - mu) / sigma, b = (dimension.adaptedHigh - mu) / sigma
-        let x = TruncatedNormal.ppf(quantile, a, b, logMass: logMasses[index]) * sigma + mu
+        let logTail = tailMemo.logNdtr(a < 0 ? a : -b)
+        let x = TruncatedNormal.ppf(quantile, a, b, logMass: logMasses[index], logTail: logTail) * sigma + mu
         return dimension.untransform(x)
+    }
+
+    /// log Phi at the bounds of the kernels drawn from (which recur from call to call), remembered by
+    /// its argument: a pure function, so a hit is the computed number.
+    private var tailMemo = LogNdtrMemo()
+
+    struct LogNdtrMemo {
+        static let bits = 10
+        private var arguments = [UInt64](repeating: Double.nan.bitPattern, count: 1 << bits)
+        private var values = [Double](repeating: 0, count: 1 << bits)
+
+        mutating func logNdtr(_ x: Double) -> Double {
+            let key = x.bitPattern
+            let slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - Self.bits))
+            if arguments[slot] == key { return values[slot] }
+            let value = TruncatedNormal.logNdtr(x)
+            arguments[slot] = key
+            values[slot] = value
+            return value
+        }
     }
 
     // MARK: Density
@@ -810,82 +831,45 @@ struct ParzenEstimator {
                 survivors.removeAll(keepingCapacity: true)
                 let cutVector = SIMD8<Double>(repeating: cut)
                 let groupBase = groups.baseAddress!, partialBase = partials.baseAddress!
-                // Dimension by dimension over the groups still in play, compacting them without branches:
-                // a group leaves once all its partial bounds are below the cut.
-                var count = (slotLimit + 7) / 8
                 let constantBase = UnsafeRawPointer(constants.baseAddress!)
+                // Dimension by dimension over the groups still in play (the first dimension over every
+                // group, from the kernel constants), compacting them without branches: a group leaves
+                // once all its partial bounds are below the cut.
+                var count = (slotLimit + 7) / 8
                 for (step, d) in order.enumerated() where count > 0 {
-                    // The first dimension runs over every group, from the kernel constants.
-                    let first = step == 0
                     let rowBase = d &* stride
                     let mu = UnsafeRawPointer(mus.baseAddress! + rowBase)
-                    var kept = 0
+                    func run<Term: GroupBound>(_ term: Term) {
+                        count = Self.boundGroups(term, first: step == 0, count: count, constants: constantBase,
+                                                 groups: groupBase, partials: partialBase, cut: cutVector)
+                    }
                     switch kinds[d] {
                     case .continuous:
-                        // 0.5 z^2 as (z / sqrt 2)^2: a bound, off by an ulp or so from the exact term.
-                        let point = SIMD8<Double>(repeating: points[row + d][lane])
-                        let halfInverse = UnsafeRawPointer(halfInverseSigmas.baseAddress! + rowBase)
-                        for j in 0..<count {
-                            let chunk = first ? j &* 8 : Int(groupBase[j]), offset = chunk &* 8
-                            let w = (point - mu.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self))
-                                * halfInverse.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                            let partial = first ? constantBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                                : partialBase[j]
-                            let acc = partial - w * w
-                            groupBase[kept] = Int32(chunk)
-                            partialBase[kept] = acc
-                            kept &+= all(acc .< cutVector) ? 0 : 1
-                        }
+                        run(ContinuousBound(point: SIMD8(repeating: points[row + d][lane]), mu: mu,
+                                            halfInverse: UnsafeRawPointer(halfInverseSigmas.baseAddress! + rowBase)))
                     case .categorical:
-                        let point = SIMD8<Double>(repeating: points[row + d][lane])
-                        let hit = UnsafeRawPointer(logHit.baseAddress! + rowBase)
-                        let miss = UnsafeRawPointer(logMiss.baseAddress! + rowBase)
-                        for j in 0..<count {
-                            let chunk = first ? j &* 8 : Int(groupBase[j]), offset = chunk &* 8
-                            let own = mu.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self) .== point
-                            let partial = first ? constantBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                                : partialBase[j]
-                            let acc = partial + miss.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                                .replacing(with: hit.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self), where: own)
-                            groupBase[kept] = Int32(chunk)
-                            partialBase[kept] = acc
-                            kept &+= all(acc .< cutVector) ? 0 : 1
-                        }
+                        run(CategoricalBound(point: SIMD8(repeating: points[row + d][lane]), mu: mu,
+                                             hit: UnsafeRawPointer(logHit.baseAddress! + rowBase),
+                                             miss: UnsafeRawPointer(logMiss.baseAddress! + rowBase)))
                     case .discrete:
-                        let left = SIMD8<Double>(repeating: lefts[row + d][lane])
-                        let right = SIMD8<Double>(repeating: rights[row + d][lane])
-                        let logWidth = SIMD8<Double>(repeating: logWidths[row + d][lane])
-                        let inverseRow = UnsafeRawPointer(inverseSigmas.baseAddress! + rowBase)
-                        let logSigmaRow = UnsafeRawPointer(logSigmas.baseAddress! + rowBase)
-                        for j in 0..<count {
-                            let chunk = first ? j &* 8 : Int(groupBase[j]), offset = chunk &* 8
-                            let muVector = mu.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                            let inverse = inverseRow.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                            let below = (left - muVector) * inverse
-                            let above = (muVector - right) * inverse
-                            var distance = below.replacing(with: above, where: above .> below)
-                            distance.replace(with: 0, where: distance .< 0)
-                            var bound = logWidth - logSigmaRow.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                                - 0.5 * distance * distance
-                            bound.replace(with: 0, where: bound .> 0)
-                            let partial = first ? constantBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                                : partialBase[j]
-                            let acc = partial + bound
-                            groupBase[kept] = Int32(chunk)
-                            partialBase[kept] = acc
-                            kept &+= all(acc .< cutVector) ? 0 : 1
-                        }
+                        run(DiscreteBound(left: SIMD8(repeating: lefts[row + d][lane]), right: SIMD8(repeating: rights[row + d][lane]),
+                                          logWidth: SIMD8(repeating: logWidths[row + d][lane]), mu: mu,
+                                          inverse: UnsafeRawPointer(inverseSigmas.baseAddress! + rowBase),
+                                          logSigma: UnsafeRawPointer(logSigmas.baseAddress! + rowBase)))
                     }
-                    count = kept
                 }
                 for j in 0..<count {
                     let chunk = Int(groupBase[j])
                     let acc = partialBase[j]
                     for lane in 0..<8 where !(acc[lane] < cut) && chunk + lane < slotLimit {
-                        // Insert by kernel index (few survivors).
-                        let kernel = kernelInSlot[chunk + lane]
-                        var position = survivors.count
-                        survivors.append(kernel)
+                        survivors.append(kernelInSlot[chunk + lane])
+                    }
+                }
+                // In kernel order (few survivors: insertion sort).
+                survivors.withUnsafeMutableBufferPointer { survivors in
+                    for i in survivors.indices.dropFirst() {
+                        let kernel = survivors[i]
+                        var position = i
                         while position > 0 && survivors[position - 1] > kernel {
                             survivors[position] = survivors[position - 1]
                             position -= 1
@@ -1029,6 +1013,35 @@ struct ParzenEstimator {
         workspace.leadingDimension = leading
     }
 
+    /// One dimension's pass of the pruned evaluation over the SIMD groups in play: adds the dimension's
+    /// bound to each group's partial bounds (to the kernel constants on the first pass, which covers
+    /// every group) and keeps, in order, the groups with a partial bound at or above the cut. Returns
+    /// how many are kept.
+    @inline(__always)
+    private static func boundGroups<Term: GroupBound>(_ term: Term, first: Bool, count: Int, constants: UnsafeRawPointer,
+                                                      groups: UnsafeMutablePointer<Int32>,
+                                                      partials: UnsafeMutablePointer<SIMD8<Double>>, cut: SIMD8<Double>) -> Int {
+        var kept = 0
+        if first {
+            for j in 0..<count {
+                let offset = j &* 64
+                let acc = constants.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self) + term.bound(at: offset)
+                groups[kept] = Int32(truncatingIfNeeded: j &* 8)
+                partials[kept] = acc
+                kept &+= all(acc .< cut) ? 0 : 1
+            }
+        } else {
+            for j in 0..<count {
+                let chunk = groups[j]
+                let acc = partials[j] + term.bound(at: Int(truncatingIfNeeded: chunk) &* 8)
+                groups[kept] = chunk
+                partials[kept] = acc
+                kept &+= all(acc .< cut) ? 0 : 1
+            }
+        }
+        return kept
+    }
+
     /// The exact log term of kernel i for one candidate (a lane of a block): its bound with each
     /// discrete dimension's bound replaced by the exact log mass of [l, r].
     @inline(__always)
@@ -1047,5 +1060,57 @@ struct ParzenEstimator {
             term += LogMassMemo.logMass(l: l, r: r, mu: mu, inverse: inverse, in: memo)
         }
         return term
+    }
+}
+
+/// One dimension's bound of the log terms of eight kernels (a SIMD group at a byte offset into the
+/// dimension's rows), for the pruned density evaluation.
+private protocol GroupBound {
+    func bound(at offset: Int) -> SIMD8<Double>
+}
+
+/// A continuous dimension: -0.5 z^2 as -(z / sqrt 2)^2, off by an ulp or so from the exact term.
+private struct ContinuousBound: GroupBound {
+    let point: SIMD8<Double>
+    let mu: UnsafeRawPointer, halfInverse: UnsafeRawPointer
+
+    @inline(__always)
+    func bound(at offset: Int) -> SIMD8<Double> {
+        let w = (point - mu.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self))
+            * halfInverse.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+        return -(w * w)
+    }
+}
+
+/// A categorical dimension: the exact log probability of the candidate's choice.
+private struct CategoricalBound: GroupBound {
+    let point: SIMD8<Double>
+    let mu: UnsafeRawPointer, hit: UnsafeRawPointer, miss: UnsafeRawPointer
+
+    @inline(__always)
+    func bound(at offset: Int) -> SIMD8<Double> {
+        let own = mu.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self) .== point
+        return miss.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+            .replacing(with: hit.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self), where: own)
+    }
+}
+
+/// A discrete dimension: the log of the interval's width times the density at its point nearest the
+/// kernel's centre, capped at 0 (see `logDensity`).
+private struct DiscreteBound: GroupBound {
+    let left: SIMD8<Double>, right: SIMD8<Double>, logWidth: SIMD8<Double>
+    let mu: UnsafeRawPointer, inverse: UnsafeRawPointer, logSigma: UnsafeRawPointer
+
+    @inline(__always)
+    func bound(at offset: Int) -> SIMD8<Double> {
+        let muVector = mu.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+        let inverseVector = inverse.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+        let below = (left - muVector) * inverseVector
+        let above = (muVector - right) * inverseVector
+        var distance = below.replacing(with: above, where: above .> below)
+        distance.replace(with: 0, where: distance .< 0)
+        var bound = logWidth - logSigma.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self) - 0.5 * distance * distance
+        bound.replace(with: 0, where: bound .> 0)
+        return bound
     }
 }

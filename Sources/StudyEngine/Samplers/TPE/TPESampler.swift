@@ -432,10 +432,17 @@ public final class TPESampler: Sampler {
                     // Kernels by (value, trial number), the order of column.sorted: sorted directly when they
                     // are few, else read off the column.
                     if belowNumbers.count * 16 <= column.sorted.count {
-                        for kernel in belowSorted.indices { belowSorted[kernel] = Int32(kernel) }
-                        belowSorted.sort { a, b in
-                            let valueA = belowValues[Int(a)], valueB = belowValues[Int(b)]
-                            return valueA < valueB || (valueA == valueB && a < b)
+                        // Insertion sort (kernel indices follow trial numbers).
+                        belowSorted.withUnsafeMutableBufferPointer { sorted in
+                            for kernel in 0..<sorted.count {
+                                let value = belowValues[kernel]
+                                var position = kernel
+                                while position > 0 && belowValues[Int(sorted[position - 1])] > value {
+                                    sorted[position] = sorted[position - 1]
+                                    position -= 1
+                                }
+                                sorted[position] = Int32(kernel)
+                            }
                         }
                     } else {
                         var position = 0
