@@ -315,13 +315,17 @@ struct ParzenEstimator {
         precondition(capacity > 0 && capacity % 8 == 0 && destination.count <= stride)
         let oldStride = stride
         let dimensionCount = dimensions.count
+        // The source of each new slot (-1: free), so that every row is one gather.
+        var source = [Int](repeating: -1, count: capacity)
+        for (slot, target) in destination.enumerated() where target >= 0 { source[Int(target)] = slot }
         func moved(_ array: [Double], free: Double) -> [Double] {
             var result = [Double](repeating: free, count: dimensionCount * capacity)
             result.withUnsafeMutableBufferPointer { result in
                 array.withUnsafeBufferPointer { array in
-                    for d in 0..<dimensionCount {
-                        for (slot, target) in destination.enumerated() where target >= 0 {
-                            result[d * capacity + Int(target)] = array[d * oldStride + slot]
+                    source.withUnsafeBufferPointer { source in
+                        for d in 0..<dimensionCount {
+                            let from = array.baseAddress! + d &* oldStride, to = result.baseAddress! + d &* capacity
+                            for target in 0..<capacity where source[target] >= 0 { to[target] = from[source[target]] }
                         }
                     }
                 }
@@ -605,6 +609,46 @@ struct ParzenEstimator {
     /// `pruning: false` evaluates every kernel whatever the mixture's size (the results are the same).
     func logDensity(candidates: UnsafeBufferPointer<Double>, count: Int, into out: UnsafeMutableBufferPointer<Double>,
                     workspace: inout Workspace, pruning: Bool = true) {
+        prepare(candidates: candidates, count: count, workspace: &workspace)
+        logDensity(preparedCount: count, into: out, workspace: &workspace, pruning: pruning)
+    }
+
+    /// Whether `logDensity` bounds kernels away (and so honours `needed` and offers `priorTerms`).
+    var prunes: Bool { kernelCount >= Self.pruningKernelCount }
+
+    /// `logDensity` of the candidates last given to `prepare`.
+    func logDensity(preparedCount count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace,
+                    pruning: Bool = true) {
+        workspace.massMemo.prepare()
+        if pruning && prunes {
+            logDensityPruned(count: count, into: out, workspace: &workspace, sequence: nil, priorOnly: false) { _ in true }
+        } else {
+            logDensityFull(count: count, into: out, workspace: &workspace)
+        }
+    }
+
+    /// For a pruning estimator, `logDensity` of the prepared candidates taken in the order `sequence`,
+    /// as long as `proceed` (asked before each, with the results so far in `out`) says so; the other
+    /// entries of `out` are left as they are.
+    func logDensity(preparedCount count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace,
+                    sequence: UnsafeBufferPointer<Int>, while proceed: (Int) -> Bool) {
+        precondition(prunes)
+        workspace.massMemo.prepare()
+        logDensityPruned(count: count, into: out, workspace: &workspace, sequence: sequence, priorOnly: false, while: proceed)
+    }
+
+    /// For a pruning estimator, the prior kernel's log term at each candidate last given to `prepare`:
+    /// a lower bound of `logDensity` there, computed as `logDensity` computes it (so the density found
+    /// afterwards is never below it).
+    func priorTerms(preparedCount count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace) {
+        precondition(prunes)
+        workspace.massMemo.prepare()
+        logDensityPruned(count: count, into: out, workspace: &workspace, sequence: nil, priorOnly: true) { _ in true }
+    }
+
+    /// Puts `count` candidates (`candidates[c * dimensions + d]`, internal representation) into the
+    /// workspace in Parzen space, for `logDensity(preparedCount:...)` and `priorTerms`.
+    func prepare(candidates: UnsafeBufferPointer<Double>, count: Int, workspace: inout Workspace) {
         let dimensionCount = dimensions.count
         let blocks = (count + 7) / 8
         if workspace.point.count < blocks * dimensionCount {
@@ -636,12 +680,6 @@ struct ParzenEstimator {
                 workspace.right[b * dimensionCount + d] = right
                 workspace.logWidth[b * dimensionCount + d] = logWidth
             }
-        }
-        workspace.massMemo.prepare()
-        if pruning && kernelCount >= Self.pruningKernelCount {
-            logDensityPruned(count: count, into: out, workspace: &workspace)
-        } else {
-            logDensityFull(count: count, into: out, workspace: &workspace)
         }
     }
 
@@ -754,7 +792,8 @@ struct ParzenEstimator {
     private static func threshold(below term: Double) -> Double { term - (skip + 1) - 1e-9 * abs(term) }
 
     /// The same numbers as `logDensityFull`, one candidate at a time, bounding most kernels away.
-    private func logDensityPruned(count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace) {
+    private func logDensityPruned(count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace,
+                                  sequence: UnsafeBufferPointer<Int>?, priorOnly: Bool, while proceed: (Int) -> Bool) {
         let k = kernelCount
         let stride = self.stride
         let dimensionCount = dimensions.count
@@ -886,28 +925,31 @@ struct ParzenEstimator {
             }
 
             // The arranged dimension first (its SIMD groups hold neighbours); the others by how many
-            // kernels each alone prunes for the first candidate, on a sample of the kernels.
+            // kernels each alone prunes for the first candidate evaluated, on a sample of the kernels.
             order.removeAll(keepingCapacity: true)
             order.append(contentsOf: 0..<dimensionCount)
-            let priorBound = fullBound(prior, lane: 0, row: 0)
-            let lowest = hasDiscrete ? exact(prior, bound: priorBound, lane: 0, row: 0) : priorBound
-            if lowest.isFinite {
+            let probe = sequence?.first ?? 0
+            let probeLane = probe % 8, probeRow = (probe / 8) * dimensionCount
+            let probePrior = fullBound(prior, lane: probeLane, row: probeRow)
+            let lowest = hasDiscrete ? exact(prior, bound: probePrior, lane: probeLane, row: probeRow) : probePrior
+            if lowest.isFinite && !priorOnly {
                 let cut = Self.threshold(below: lowest)
                 var pruned = [Int](repeating: 0, count: dimensionCount)
                 for slot in Swift.stride(from: 0, to: slotLimit, by: max(4, slotLimit / 128)) {
                     for d in 0..<dimensionCount {
                         let index = d * stride + slot
                         var term: Double
+                        let at = probeRow + d
                         switch kinds[d] {
                         case .continuous:
-                            let z = (points[d][0] - mus[index]) * inverseSigmas[index]
+                            let z = (points[at][probeLane] - mus[index]) * inverseSigmas[index]
                             term = -0.5 * z * z
                         case .categorical:
-                            term = points[d][0] == mus[index] ? logHit[index] : logMiss[index]
+                            term = points[at][probeLane] == mus[index] ? logHit[index] : logMiss[index]
                         case .discrete:
                             let mu = mus[index], inverse = inverseSigmas[index]
-                            let distance = max(0, max((lefts[d][0] - mu) * inverse, (mu - rights[d][0]) * inverse))
-                            term = min(0, logWidths[d][0] - logSigmas[index] - 0.5 * distance * distance)
+                            let distance = max(0, max((lefts[at][probeLane] - mu) * inverse, (mu - rights[at][probeLane]) * inverse))
+                            term = min(0, logWidths[at][probeLane] - logSigmas[index] - 0.5 * distance * distance)
                         }
                         if constants[slot] + term < cut { pruned[d] += 1 }
                     }
@@ -922,10 +964,16 @@ struct ParzenEstimator {
             }
 
             order.withUnsafeBufferPointer { order in
-                for c in 0..<count {
+                for position in 0..<(sequence?.count ?? count) {
+                    let c = sequence?[position] ?? position
+                    if !proceed(c) { break }
                     let lane = c % 8, row = (c / 8) * dimensionCount
                     let priorBound = fullBound(prior, lane: lane, row: row)
                     let lowest = hasDiscrete ? exact(prior, bound: priorBound, lane: lane, row: row) : priorBound
+                    if priorOnly {
+                        out[c] = lowest
+                        continue
+                    }
                     var cut = -Double.infinity
                     if lowest.isFinite {
                         cut = Self.threshold(below: lowest)

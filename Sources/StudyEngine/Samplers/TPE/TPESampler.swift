@@ -28,6 +28,8 @@ public final class TPESampler: Sampler {
     public let group: Bool
     public let constantLiar: Bool
     private let gamma: (@Sendable (Int) -> Int)?
+    /// Tests only: evaluate log g at every candidate instead of only where it can decide the choice.
+    nonisolated(unsafe) var exhaustiveAcquisition = false
     private let weights: @Sendable (Int) -> [Double]
 
     /// The key prefix of the system attributes that share a running trial's relative parameters.
@@ -53,6 +55,8 @@ public final class TPESampler: Sampler {
         var candidates: [Double] = []
         var belowDensity: [Double] = []
         var aboveDensity: [Double] = []
+        var scoreBounds: [Double] = []
+        var sequence: [Int] = []
         init(directions: [StudyDirection]) { store = TPEObservationStore(directions: directions) }
     }
 
@@ -500,8 +504,14 @@ public final class TPESampler: Sampler {
             context.belowDensity.withUnsafeMutableBufferPointer {
                 context.below.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
             }
-            context.aboveDensity.withUnsafeMutableBufferPointer {
-                above.estimator.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
+            let estimator = above.estimator
+            estimator.prepare(candidates: candidates, count: count, workspace: &context.workspace)
+            context.aboveDensity.withUnsafeMutableBufferPointer { aboveDensity in
+                context.belowDensity.withUnsafeBufferPointer { belowDensity in
+                    Self.aboveDensities(estimator, below: belowDensity, count: count, into: aboveDensity,
+                                        workspace: &context.workspace, bounds: &context.scoreBounds,
+                                        sequence: &context.sequence, exhaustive: exhaustiveAcquisition)
+                }
             }
         }
         // The first maximum wins, as with NumPy's argmax (NaN scores are passed over). Scores within 1e-12
@@ -521,6 +531,54 @@ public final class TPESampler: Sampler {
             best = (0..<count).first { context.belowDensity[$0] - context.aboveDensity[$0] == bestScore } ?? 0
         }
         return Array(context.candidates[(best * dimensionCount)..<((best + 1) * dimensionCount)])
+    }
+
+    /// log g at the candidates (prepared in `workspace`), where it can decide the choice. log g is at
+    /// least the prior kernel's term P, so a candidate's score log l - log g is at most log l - P. The
+    /// candidates are evaluated in decreasing order of that bound until the bound falls below (the tie
+    /// rule's threshold of) the best score found; the rest get +infinity (a score of -infinity), as
+    /// none of them could be the maximum or tie with it.
+    ///
+    /// The bound needs every exact discrete term to be finite, which holds unless a grid is so fine
+    /// (over 1e12 steps) that an interval's mass can round to zero; such spaces are evaluated in full.
+    private static func aboveDensities(_ estimator: ParzenEstimator, below: UnsafeBufferPointer<Double>, count: Int,
+                                       into above: UnsafeMutableBufferPointer<Double>, workspace: inout ParzenEstimator.Workspace,
+                                       bounds: inout [Double], sequence: inout [Int], exhaustive: Bool) {
+        let coarse = estimator.dimensions.allSatisfy { $0.kind != .discrete || ($0.high - $0.low) / $0.step <= 1e12 }
+        guard estimator.prunes, count > 1, coarse, !exhaustive else {
+            estimator.logDensity(preparedCount: count, into: above, workspace: &workspace)
+            return
+        }
+        estimator.priorTerms(preparedCount: count, into: above, workspace: &workspace)
+        bounds.removeAll(keepingCapacity: true)
+        for c in 0..<count {
+            guard below[c].isFinite && above[c].isFinite else {
+                estimator.logDensity(preparedCount: count, into: above, workspace: &workspace)
+                return
+            }
+            bounds.append(below[c] - above[c])
+        }
+        sequence.removeAll(keepingCapacity: true)
+        sequence.append(contentsOf: 0..<count)
+        bounds.withUnsafeBufferPointer { bounds in
+            sequence.sort { bounds[$0] > bounds[$1] || (bounds[$0] == bounds[$1] && $0 < $1) }
+            for c in 0..<count { above[c] = .infinity }
+            var best = -Double.infinity
+            var last = -1
+            sequence.withUnsafeBufferPointer { sequence in
+                estimator.logDensity(preparedCount: count, into: above, workspace: &workspace, sequence: sequence) { c in
+                    if last >= 0 {
+                        let score = below[last] - above[last]
+                        if score > best { best = score }
+                    }
+                    last = c
+                    guard best.isFinite else { return true }
+                    // The tie rule's threshold, lowered a little further so that rounding cannot matter.
+                    let scale = max(1, abs(best))
+                    return !(bounds[c] < best - 1e-12 * scale - 1e-9 * scale)
+                }
+            }
+        }
     }
 
     /// The weights of n observations, checked as Optuna checks them.
