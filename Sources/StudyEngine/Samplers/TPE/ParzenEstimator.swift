@@ -535,6 +535,9 @@ struct ParzenEstimator {
         var survivors: [Int32] = []
         var bounds: [Double] = []
         var order: [Int] = []
+        /// Full evaluation: each candidate's largest kernel bound, and the first kernel to reach it.
+        var fullMaximum: [Double] = []
+        var fullBest: [Int] = []
         /// Pruned evaluation: the SIMD groups (first slots) still in play, and their partial bounds.
         var groups: [Int32] = []
         var partials: [SIMD8<Double>] = []
@@ -621,17 +624,20 @@ struct ParzenEstimator {
                     pruning: Bool = true) {
         workspace.massMemo.prepare()
         if pruning && prunes {
-            logDensityPruned(count: count, into: out, workspace: &workspace, sequence: nil, priorOnly: false) { _ in true }
+            logDensityPruned(count: count, into: out, workspace: &workspace, sequence: nil, priorOnly: false) { _ in .evaluate }
         } else {
             logDensityFull(count: count, into: out, workspace: &workspace)
         }
     }
 
+    /// What to do with the next candidate of a sequence (see `logDensity(preparedCount:into:workspace:sequence:step:)`).
+    enum SequenceStep { case evaluate, skip, stop }
+
     /// For a pruning estimator, `logDensity` of the prepared candidates taken in the order `sequence`,
-    /// as long as `proceed` (asked before each, with the results so far in `out`) says so; the other
-    /// entries of `out` are left as they are.
+    /// each as `step` (asked before it, with the results so far in `out`) says; the entries of `out`
+    /// of candidates not evaluated are left as they are.
     func logDensity(preparedCount count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace,
-                    sequence: UnsafeBufferPointer<Int>, while proceed: (Int) -> Bool) {
+                    sequence: UnsafeBufferPointer<Int>, step proceed: (Int) -> SequenceStep) {
         precondition(prunes)
         workspace.massMemo.prepare()
         logDensityPruned(count: count, into: out, workspace: &workspace, sequence: sequence, priorOnly: false, while: proceed)
@@ -643,7 +649,7 @@ struct ParzenEstimator {
     func priorTerms(preparedCount count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace) {
         precondition(prunes)
         workspace.massMemo.prepare()
-        logDensityPruned(count: count, into: out, workspace: &workspace, sequence: nil, priorOnly: true) { _ in true }
+        logDensityPruned(count: count, into: out, workspace: &workspace, sequence: nil, priorOnly: true) { _ in .evaluate }
     }
 
     /// Puts `count` candidates (`candidates[c * dimensions + d]`, internal representation) into the
@@ -683,15 +689,55 @@ struct ParzenEstimator {
         }
     }
 
-    /// The bounds of every kernel, eight candidates at a time.
+    /// The bounds of every kernel, eight candidates at a time, then each candidate's density.
     private func logDensityFull(count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace) {
+        fullBounds(count: count, workspace: &workspace)
+        for c in 0..<count { out[c] = fullDensity(c, count: count, workspace: &workspace) }
+    }
+
+    /// For an estimator that does not prune, an upper bound of `logDensity` at each prepared candidate;
+    /// it leaves the workspace ready for `logDensity(preparedCandidate:)`. Each kernel's term is at most
+    /// its bound b, and exp(b - M) (M the largest bound) at most e^0, e^-1, e^-2, e^-4 or e^-8 as
+    /// M - b is below 1, 2, 4, 8 or not: so log density <= M + log of the sum of those, a little raised
+    /// against rounding.
+    func densityUpperBounds(preparedCount count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace) {
+        precondition(!prunes)
+        workspace.massMemo.prepare()
+        fullBounds(count: count, workspace: &workspace)
+        let k = kernelCount
+        let e1 = Foundation.exp(-1.0), e2 = Foundation.exp(-2.0), e4 = Foundation.exp(-4.0), e8 = Foundation.exp(-8.0)
+        workspace.terms.withUnsafeBufferPointer { terms in
+            for c in 0..<count {
+                let maximum = workspace.fullMaximum[c]
+                let b = c / 8, lane = c % 8
+                var total = 0.0
+                for i in 0..<k {
+                    let gap = maximum - terms[b * k + i][lane]
+                    total += gap < 1 ? 1 : gap < 2 ? e1 : gap < 4 ? e2 : gap < 8 ? e4 : e8
+                }
+                out[c] = maximum + Foundation.log(total) + 1e-9 * max(1, abs(maximum))
+            }
+        }
+    }
+
+    /// `logDensity` at prepared candidate c, after `densityUpperBounds`.
+    func logDensity(preparedCandidate c: Int, count: Int, workspace: inout Workspace) -> Double {
+        fullDensity(c, count: count, workspace: &workspace)
+    }
+
+    /// Pass 1 of the full evaluation: the bound of every kernel at every candidate, and each candidate's
+    /// largest bound and the first kernel to reach it, into the workspace.
+    private func fullBounds(count: Int, workspace: inout Workspace) {
         let k = kernelCount
         let stride = self.stride
         let dimensionCount = dimensions.count
         let blocks = (count + 7) / 8
         if workspace.terms.count < blocks * k { workspace.terms = [SIMD8<Double>](repeating: .zero, count: blocks * k) }
+        if workspace.fullMaximum.count < blocks * 8 {
+            workspace.fullMaximum = [Double](repeating: 0, count: blocks * 8)
+            workspace.fullBest = [Int](repeating: 0, count: blocks * 8)
+        }
         let kinds = dimensions.map { $0.kind }
-        let skip = Self.skip
         slots.withUnsafeBufferPointer { slots in
         mus.withUnsafeBufferPointer { mus in
         inverseSigmas.withUnsafeBufferPointer { inverseSigmas in
@@ -701,12 +747,12 @@ struct ParzenEstimator {
         kernelConstants.withUnsafeBufferPointer { constants in
         kinds.withUnsafeBufferPointer { kinds in
         workspace.terms.withUnsafeMutableBufferPointer { terms in
+        workspace.fullMaximum.withUnsafeMutableBufferPointer { fullMaximum in
+        workspace.fullBest.withUnsafeMutableBufferPointer { fullBest in
         workspace.point.withUnsafeBufferPointer { points in
         workspace.left.withUnsafeBufferPointer { lefts in
         workspace.right.withUnsafeBufferPointer { rights in
         workspace.logWidth.withUnsafeBufferPointer { logWidths in
-        workspace.massMemo.entries.withUnsafeMutableBufferPointer { memo in
-            let memo = memo.baseAddress!
             for b in 0..<blocks {
                 let row = b * dimensionCount
                 var bestValue = SIMD8<Double>(repeating: -.infinity)
@@ -740,50 +786,64 @@ struct ParzenEstimator {
                     bestKernel.replace(with: SIMD8<Double>(repeating: Double(i)), where: better)
                 }
                 for lane in 0..<8 {
-                    let c = b * 8 + lane
-                    if c >= count { break }
-                    if !hasDiscrete {
-                        let maximum = bestValue[lane]
-                        if maximum == -.infinity {
-                            out[c] = -.infinity
-                            continue
-                        }
-                        let cut = maximum - skip
-                        var sum = 0.0
-                        for i in 0..<k {
-                            let term = terms[b * k + i][lane]
-                            if term >= cut { sum += Foundation.exp(term - maximum) }
-                        }
-                        out[c] = maximum + Foundation.log(sum)
-                        continue
-                    }
-                    // Exact terms for the kernels that can matter, summed by an online log-sum-exp.
-                    let best = Int(bestKernel[lane])
-                    var maximum = exactTerm(Int(slots[best]), bound: terms[b * k + best][lane], lane: lane, row: row, lefts: lefts,
-                                            rights: rights, logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas,
-                                            logSigmas: logSigmas, memo: memo)
-                    if maximum == -.infinity {
-                        out[c] = -.infinity
-                        continue
-                    }
-                    var sum = 1.0
-                    for i in 0..<k where i != best {
-                        let bound = terms[b * k + i][lane]
-                        if bound < maximum - skip { continue }
-                        let term = exactTerm(Int(slots[i]), bound: bound, lane: lane, row: row, lefts: lefts, rights: rights,
-                                             logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas,
-                                             memo: memo)
-                        if term > maximum {
-                            sum = sum * Foundation.exp(maximum - term) + 1
-                            maximum = term
-                        } else if term >= maximum - skip {
-                            sum += Foundation.exp(term - maximum)
-                        }
-                    }
-                    out[c] = maximum + Foundation.log(sum)
+                    fullMaximum[b * 8 + lane] = bestValue[lane]
+                    fullBest[b * 8 + lane] = Int(bestKernel[lane])
                 }
             }
-        }}}}}}}}}}}}}}
+        }}}}}}}}}}}}}}}
+    }
+
+    /// Pass 2 of the full evaluation at candidate c: the log-sum-exp of the terms that can matter
+    /// (exact ones for discrete dimensions, found from the bounds of pass 1).
+    private func fullDensity(_ c: Int, count: Int, workspace: inout Workspace) -> Double {
+        let k = kernelCount
+        let dimensionCount = dimensions.count
+        let skip = Self.skip
+        let b = c / 8, lane = c % 8, row = b * dimensionCount
+        let bestValue = workspace.fullMaximum[c]
+        return slots.withUnsafeBufferPointer { slots in
+        mus.withUnsafeBufferPointer { mus in
+        inverseSigmas.withUnsafeBufferPointer { inverseSigmas in
+        logSigmas.withUnsafeBufferPointer { logSigmas in
+        workspace.terms.withUnsafeBufferPointer { terms in
+        workspace.left.withUnsafeBufferPointer { lefts in
+        workspace.right.withUnsafeBufferPointer { rights in
+        workspace.logWidth.withUnsafeBufferPointer { logWidths in
+        workspace.massMemo.entries.withUnsafeMutableBufferPointer { memo -> Double in
+            let memo = memo.baseAddress!
+            if !hasDiscrete {
+                let maximum = bestValue
+                if maximum == -.infinity { return -.infinity }
+                let cut = maximum - skip
+                var sum = 0.0
+                for i in 0..<k {
+                    let term = terms[b * k + i][lane]
+                    if term >= cut { sum += Foundation.exp(term - maximum) }
+                }
+                return maximum + Foundation.log(sum)
+            }
+            // Exact terms for the kernels that can matter, summed by an online log-sum-exp.
+            let best = workspace.fullBest[c]
+            var maximum = exactTerm(Int(slots[best]), bound: terms[b * k + best][lane], lane: lane, row: row, lefts: lefts,
+                                    rights: rights, logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas,
+                                    logSigmas: logSigmas, memo: memo)
+            if maximum == -.infinity { return -.infinity }
+            var sum = 1.0
+            for i in 0..<k where i != best {
+                let bound = terms[b * k + i][lane]
+                if bound < maximum - skip { continue }
+                let term = exactTerm(Int(slots[i]), bound: bound, lane: lane, row: row, lefts: lefts, rights: rights,
+                                     logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas,
+                                     memo: memo)
+                if term > maximum {
+                    sum = sum * Foundation.exp(maximum - term) + 1
+                    maximum = term
+                } else if term >= maximum - skip {
+                    sum += Foundation.exp(term - maximum)
+                }
+            }
+            return maximum + Foundation.log(sum)
+        }}}}}}}}}
     }
 
     /// A pruning threshold below `term`: a little more than `skip` nats, so that rounding in a
@@ -793,7 +853,7 @@ struct ParzenEstimator {
 
     /// The same numbers as `logDensityFull`, one candidate at a time, bounding most kernels away.
     private func logDensityPruned(count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace,
-                                  sequence: UnsafeBufferPointer<Int>?, priorOnly: Bool, while proceed: (Int) -> Bool) {
+                                  sequence: UnsafeBufferPointer<Int>?, priorOnly: Bool, while proceed: (Int) -> SequenceStep) {
         let k = kernelCount
         let stride = self.stride
         let dimensionCount = dimensions.count
@@ -966,7 +1026,9 @@ struct ParzenEstimator {
             order.withUnsafeBufferPointer { order in
                 for position in 0..<(sequence?.count ?? count) {
                     let c = sequence?[position] ?? position
-                    if !proceed(c) { break }
+                    let next = proceed(c)
+                    if next == .stop { break }
+                    if next == .skip { continue }
                     let lane = c % 8, row = (c / 8) * dimensionCount
                     let priorBound = fullBound(prior, lane: lane, row: row)
                     let lowest = hasDiscrete ? exact(prior, bound: priorBound, lane: lane, row: row) : priorBound

@@ -48,6 +48,7 @@ public final class TPESampler: Sampler {
         let groups = GroupDecomposedSearchSpace(includePruned: true)
         var lastGroups: [[String: ParameterDistribution]] = []
         var workspace = ParzenEstimator.Workspace()
+        var belowWorkspace = ParzenEstimator.Workspace()
         /// The estimators of the last call, refilled in place so their buffers are reused.
         var below = ParzenEstimator()
         /// The above estimators, by the columns of their subspace.
@@ -56,6 +57,7 @@ public final class TPESampler: Sampler {
         var belowDensity: [Double] = []
         var aboveDensity: [Double] = []
         var scoreBounds: [Double] = []
+        var priorTerms: [Double] = []
         var sequence: [Int] = []
         init(directions: [StudyDirection]) { store = TPEObservationStore(directions: directions) }
     }
@@ -500,17 +502,19 @@ public final class TPESampler: Sampler {
             context.belowDensity = [Double](repeating: 0, count: count)
             context.aboveDensity = context.belowDensity
         }
+        if context.priorTerms.count < count { context.priorTerms = [Double](repeating: 0, count: count) }
+        let estimator = above.estimator
         context.candidates.withUnsafeBufferPointer { candidates in
-            context.belowDensity.withUnsafeMutableBufferPointer {
-                context.below.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
-            }
-            let estimator = above.estimator
+            context.below.prepare(candidates: candidates, count: count, workspace: &context.belowWorkspace)
             estimator.prepare(candidates: candidates, count: count, workspace: &context.workspace)
+        }
+        context.belowDensity.withUnsafeMutableBufferPointer { belowDensity in
             context.aboveDensity.withUnsafeMutableBufferPointer { aboveDensity in
-                context.belowDensity.withUnsafeBufferPointer { belowDensity in
-                    Self.aboveDensities(estimator, below: belowDensity, count: count, into: aboveDensity,
-                                        workspace: &context.workspace, bounds: &context.scoreBounds,
-                                        sequence: &context.sequence, exhaustive: exhaustiveAcquisition)
+                context.priorTerms.withUnsafeMutableBufferPointer { priorTerms in
+                    Self.densities(below: context.below, above: estimator, count: count, into: belowDensity, aboveDensity,
+                                   priorTerms: priorTerms, belowWorkspace: &context.belowWorkspace,
+                                   aboveWorkspace: &context.workspace, bounds: &context.scoreBounds,
+                                   sequence: &context.sequence, exhaustive: exhaustiveAcquisition)
                 }
             }
         }
@@ -533,49 +537,72 @@ public final class TPESampler: Sampler {
         return Array(context.candidates[(best * dimensionCount)..<((best + 1) * dimensionCount)])
     }
 
-    /// log g at the candidates (prepared in `workspace`), where it can decide the choice. log g is at
-    /// least the prior kernel's term P, so a candidate's score log l - log g is at most log l - P. The
-    /// candidates are evaluated in decreasing order of that bound until the bound falls below (the tie
-    /// rule's threshold of) the best score found; the rest get +infinity (a score of -infinity), as
-    /// none of them could be the maximum or tie with it.
+    /// log l and log g at the prepared candidates, where they can decide the choice.
     ///
-    /// The bound needs every exact discrete term to be finite, which holds unless a grid is so fine
+    /// log g is at least the prior kernel's term P, so a candidate's score log l - log g is at most
+    /// log l - P; and when l does not prune, log l is at most its largest kernel bound plus the log of
+    /// its kernel count. The candidates are taken in decreasing order of the second bound until it
+    /// falls below (the tie rule's threshold of) the best score found; for each, log l is computed, and
+    /// log g if log l - P still reaches the threshold. Every candidate passed over gets log l = 0 and
+    /// log g = +infinity (a score of -infinity): none of them could be the maximum or tie with it.
+    /// The bounds need every exact discrete term to be finite, which holds unless a grid is so fine
     /// (over 1e12 steps) that an interval's mass can round to zero; such spaces are evaluated in full.
-    private static func aboveDensities(_ estimator: ParzenEstimator, below: UnsafeBufferPointer<Double>, count: Int,
-                                       into above: UnsafeMutableBufferPointer<Double>, workspace: inout ParzenEstimator.Workspace,
-                                       bounds: inout [Double], sequence: inout [Int], exhaustive: Bool) {
-        let coarse = estimator.dimensions.allSatisfy { $0.kind != .discrete || ($0.high - $0.low) / $0.step <= 1e12 }
-        guard estimator.prunes, count > 1, coarse, !exhaustive else {
-            estimator.logDensity(preparedCount: count, into: above, workspace: &workspace)
-            return
+    private static func densities(below: ParzenEstimator, above: ParzenEstimator, count: Int,
+                                  into belowDensity: UnsafeMutableBufferPointer<Double>,
+                                  _ aboveDensity: UnsafeMutableBufferPointer<Double>,
+                                  priorTerms: UnsafeMutableBufferPointer<Double>,
+                                  belowWorkspace: inout ParzenEstimator.Workspace,
+                                  aboveWorkspace: inout ParzenEstimator.Workspace,
+                                  bounds: inout [Double], sequence: inout [Int], exhaustive: Bool) {
+        func everywhere() {
+            below.logDensity(preparedCount: count, into: belowDensity, workspace: &belowWorkspace)
+            above.logDensity(preparedCount: count, into: aboveDensity, workspace: &aboveWorkspace)
         }
-        estimator.priorTerms(preparedCount: count, into: above, workspace: &workspace)
+        let coarse = above.dimensions.allSatisfy { $0.kind != .discrete || ($0.high - $0.low) / $0.step <= 1e12 }
+        guard above.prunes, count > 1, coarse, !exhaustive else { return everywhere() }
+        let lazyBelow = !below.prunes
+        if lazyBelow {
+            below.densityUpperBounds(preparedCount: count, into: belowDensity, workspace: &belowWorkspace)
+        } else {
+            below.logDensity(preparedCount: count, into: belowDensity, workspace: &belowWorkspace)
+        }
+        above.priorTerms(preparedCount: count, into: priorTerms, workspace: &aboveWorkspace)
         bounds.removeAll(keepingCapacity: true)
         for c in 0..<count {
-            guard below[c].isFinite && above[c].isFinite else {
-                estimator.logDensity(preparedCount: count, into: above, workspace: &workspace)
-                return
-            }
-            bounds.append(below[c] - above[c])
+            guard belowDensity[c].isFinite && priorTerms[c].isFinite else { return everywhere() }
+            bounds.append(belowDensity[c] - priorTerms[c])
         }
         sequence.removeAll(keepingCapacity: true)
         sequence.append(contentsOf: 0..<count)
         bounds.withUnsafeBufferPointer { bounds in
             sequence.sort { bounds[$0] > bounds[$1] || (bounds[$0] == bounds[$1] && $0 < $1) }
-            for c in 0..<count { above[c] = .infinity }
+            for c in 0..<count {
+                aboveDensity[c] = .infinity
+                if lazyBelow { belowDensity[c] = 0 }
+            }
             var best = -Double.infinity
             var last = -1
             sequence.withUnsafeBufferPointer { sequence in
-                estimator.logDensity(preparedCount: count, into: above, workspace: &workspace, sequence: sequence) { c in
+                above.logDensity(preparedCount: count, into: aboveDensity, workspace: &aboveWorkspace, sequence: sequence) { c in
                     if last >= 0 {
-                        let score = below[last] - above[last]
+                        let score = belowDensity[last] - aboveDensity[last]
                         if score > best { best = score }
+                        last = -1
                     }
-                    last = c
-                    guard best.isFinite else { return true }
                     // The tie rule's threshold, lowered a little further so that rounding cannot matter.
                     let scale = max(1, abs(best))
-                    return !(bounds[c] < best - 1e-12 * scale - 1e-9 * scale)
+                    let threshold = best.isFinite ? best - 1e-12 * scale - 1e-9 * scale : -.infinity
+                    if bounds[c] < threshold { return .stop }
+                    if lazyBelow {
+                        let l = below.logDensity(preparedCandidate: c, count: count, workspace: &belowWorkspace)
+                        belowDensity[c] = l
+                        if l.isFinite && l - priorTerms[c] < threshold {
+                            belowDensity[c] = 0
+                            return .skip
+                        }
+                    }
+                    last = c
+                    return .evaluate
                 }
             }
         }
