@@ -31,6 +31,8 @@ public final class TPESampler: Sampler {
     /// Tests only: evaluate log g at every candidate instead of only where it can decide the choice.
     nonisolated(unsafe) var exhaustiveAcquisition = false
     private let weights: @Sendable (Int) -> [Double]
+    /// The weights are `defaultWeights`, valid by construction.
+    private let defaultWeighting: Bool
 
     /// The key prefix of the system attributes that share a running trial's relative parameters.
     public static let relativeParamsKey = "tpe:relative_params"
@@ -93,6 +95,7 @@ public final class TPESampler: Sampler {
         self.nEICandidates = nEICandidates
         self.gamma = gamma
         self.weights = weights ?? TPESampler.defaultWeights
+        self.defaultWeighting = weights == nil
         self.priorWeight = priorWeight
         self.considerMagicClip = considerMagicClip
         self.considerEndpoints = considerEndpoints
@@ -242,22 +245,32 @@ public final class TPESampler: Sampler {
                                      study: Study, trial: FrozenTrial) throws {
         // JSON by hand: names sorted as Optuna's search space is, numbers in Swift's shortest round-trip
         // form (valid JSON that Python reads back to the same double).
-        var json = "{"
-        var first = true
-        for name in params.keys.sorted() {
-            guard let distribution = searchSpace[name], let value = params[name] else { continue }
-            if !first { json += ", " }
-            first = false
-            json += JSONValue.string(name).jsonText
-            json += ": "
-            switch distribution.externalValue(of: value) {
-            case .double(let double): json += "\(double)"
-            case .int(let int): json += "\(int)"
-            case .bool(let bool): json += bool ? "true" : "false"
-            case .string(let string): json += JSONValue.string(string).jsonText
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(40 * params.count + 2)
+        func appendString(_ text: String) {
+            // Printable ASCII without quotes or backslashes is written as it is (JSONValue's escaping).
+            if text.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+                bytes.append(UInt8(ascii: "\""))
+                bytes.append(contentsOf: text.utf8)
+                bytes.append(UInt8(ascii: "\""))
+            } else {
+                bytes.append(contentsOf: JSONValue.string(text).jsonText.utf8)
             }
         }
-        json += "}"
+        for (name, value) in params.sorted(by: { $0.key < $1.key }) {
+            guard let distribution = searchSpace[name] else { continue }
+            if bytes.count > 1 { bytes.append(contentsOf: ", ".utf8) }
+            appendString(name)
+            bytes.append(contentsOf: ": ".utf8)
+            switch distribution.externalValue(of: value) {
+            case .double(let double): bytes.append(contentsOf: double.description.utf8)
+            case .int(let int): bytes.append(contentsOf: int.description.utf8)
+            case .bool(let bool): bytes.append(contentsOf: (bool ? "true" : "false").utf8)
+            case .string(let string): appendString(string)
+            }
+        }
+        bytes.append(UInt8(ascii: "}"))
+        let json = String(decoding: bytes, as: UTF8.self)
         // Chunks of at most `systemAttributeMaxLength` characters (Unicode scalars); a text of no more
         // UTF-8 bytes than that is one chunk without counting.
         if json.utf8.count <= Self.systemAttributeMaxLength {
@@ -610,6 +623,7 @@ public final class TPESampler: Sampler {
 
     /// The weights of n observations, checked as Optuna checks them.
     private func checkedWeights(_ n: Int) throws -> [Double] {
+        if defaultWeighting { return TPESampler.defaultWeights(n) }
         let raw = weights(n)
         let result = Array(raw.prefix(n))
         guard result.count == n else {
