@@ -692,7 +692,7 @@ struct ParzenEstimator {
     /// The bounds of every kernel, eight candidates at a time, then each candidate's density.
     private func logDensityFull(count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace) {
         fullBounds(count: count, workspace: &workspace)
-        for c in 0..<count { out[c] = fullDensity(c, count: count, workspace: &workspace) }
+        for c in 0..<count { out[c] = fullDensity(c, workspace: &workspace) }
     }
 
     /// For an estimator that does not prune, an upper bound of `logDensity` at each prepared candidate;
@@ -721,8 +721,8 @@ struct ParzenEstimator {
     }
 
     /// `logDensity` at prepared candidate c, after `densityUpperBounds`.
-    func logDensity(preparedCandidate c: Int, count: Int, workspace: inout Workspace) -> Double {
-        fullDensity(c, count: count, workspace: &workspace)
+    func logDensity(preparedCandidate c: Int, workspace: inout Workspace) -> Double {
+        fullDensity(c, workspace: &workspace)
     }
 
     /// Pass 1 of the full evaluation: the bound of every kernel at every candidate, and each candidate's
@@ -795,7 +795,7 @@ struct ParzenEstimator {
 
     /// Pass 2 of the full evaluation at candidate c: the log-sum-exp of the terms that can matter
     /// (exact ones for discrete dimensions, found from the bounds of pass 1).
-    private func fullDensity(_ c: Int, count: Int, workspace: inout Workspace) -> Double {
+    private func fullDensity(_ c: Int, workspace: inout Workspace) -> Double {
         let k = kernelCount
         let dimensionCount = dimensions.count
         let skip = Self.skip

@@ -553,8 +553,9 @@ public final class TPESampler: Sampler {
     /// log l and log g at the prepared candidates, where they can decide the choice.
     ///
     /// log g is at least the prior kernel's term P, so a candidate's score log l - log g is at most
-    /// log l - P; and when l does not prune, log l is at most its largest kernel bound plus the log of
-    /// its kernel count. The candidates are taken in decreasing order of the second bound until it
+    /// log l - P; and when l does not prune, its kernel bounds bound log l too
+    /// (`ParzenEstimator.densityUpperBounds`). The candidates are taken in decreasing order of the
+    /// second bound until it
     /// falls below (the tie rule's threshold of) the best score found; for each, log l is computed, and
     /// log g if log l - P still reaches the threshold. Every candidate passed over gets log l = 0 and
     /// log g = +infinity (a score of -infinity): none of them could be the maximum or tie with it.
@@ -607,7 +608,7 @@ public final class TPESampler: Sampler {
                     let threshold = best.isFinite ? best - 1e-12 * scale - 1e-9 * scale : -.infinity
                     if bounds[c] < threshold { return .stop }
                     if lazyBelow {
-                        let l = below.logDensity(preparedCandidate: c, count: count, workspace: &belowWorkspace)
+                        let l = below.logDensity(preparedCandidate: c, workspace: &belowWorkspace)
                         belowDensity[c] = l
                         if l.isFinite && l - priorTerms[c] < threshold {
                             belowDensity[c] = 0
