@@ -107,6 +107,7 @@ struct Overhead: ParsableCommand {
         for sampler in try SamplerKind.parse(samplers) {
             let study = try Study.create(direction: .minimize, sampler: sampler.make(seed: UInt64(seed)), pruner: NopPruner())
             var wallTimes: [Double] = [], cpuTimes: [Double] = []
+            var digest: UInt64 = 0xcbf29ce484222325  // FNV-1a over the objective values' bits: same digest, same trials
             let loadBefore = Clock.loadAverage()
             let start = Clock.wall()
             for _ in 0..<nTrials {
@@ -114,7 +115,9 @@ struct Overhead: ParsableCommand {
                 let trial = try study.ask()
                 var params: [String: ParameterValue] = [:]
                 for parameter in BenchmarkFunction.overheadSpace { params[parameter.name] = try parameter.suggest(on: trial) }
-                try study.tell(trial, value: BenchmarkFunction.overheadObjective(params))
+                let value = BenchmarkFunction.overheadObjective(params)
+                try study.tell(trial, value: value)
+                digest = (digest ^ value.bitPattern) &* 0x100000001b3
                 cpuTimes.append(Clock.processCPU() - cpu0)
                 wallTimes.append(Clock.wall() - wall0)
             }
@@ -127,8 +130,9 @@ struct Overhead: ParsableCommand {
                                     "cpu_median_ms": 1e3 * Statistics.median(cpu), "cpu_mean_ms": 1e3 * Statistics.mean(cpu)]
                 line += String(format: " @%d=%.3f/%.3fms", mark, 1e3 * Statistics.median(wall), 1e3 * Statistics.median(cpu))
             }
-            print(line)
+            print(line + " digest=" + String(digest, radix: 16))
             runs.append(["sampler": sampler.rawValue, "storage": "memory", "n_trials_done": wallTimes.count,
+                         "values_digest": String(digest, radix: 16),
                          "total_s": Clock.wall() - start, "marks": marks,
                          "loadavg_1_5_15_before": loadBefore, "loadavg_1_5_15_after": Clock.loadAverage()])
         }

@@ -127,8 +127,9 @@ import Testing
         for (a, b) in zip(out, m.log_pdf) { #expect(Self.close(a, b), "\(a) vs \(b)") }
     }
 
-    /// The pruned evaluation of a large mixture (kernels bounded away in SIMD groups, kernels stored in
-    /// the order of one dimension) gives bit for bit the numbers of the evaluation of every kernel.
+    /// The pruned evaluation of a large mixture (kernels bounded away in SIMD groups, kernels kept in
+    /// fixed slots in the order of one dimension) gives bit for bit the numbers of the evaluation of
+    /// every kernel.
     @Test func prunedDensityEqualsFullDensityBitForBit() throws {
         let distributions: [ParameterDistribution] = [
             .float(try FloatDistribution(low: -5, high: 5)), .float(try FloatDistribution(low: 1e-4, high: 1, log: true)),
@@ -159,23 +160,21 @@ import Testing
                 return values.indices.sorted { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
             }
             let plain = Self.estimator(dimensions, observations, orders: orders, settings: ParzenEstimatorSettings())
-            // The same mixture stored in the order of dimension 1.
+            // The same mixture kept in fixed slots, arranged in the order of dimension 1.
+            let arranged = IncrementalParzenEstimator()
+            let members = (0..<n).map { Int32($0) }
             let weights = TPESampler.defaultWeights(n)
-            let arrangement = orders[1].map { Int32($0) }
-            var arranged = ParzenEstimator()
-            weights.withUnsafeBufferPointer { w in
-                arrangement.withUnsafeBufferPointer { a in
-                    arranged.reset(dimensions: dimensions, observationCount: n, observationWeights: w,
-                                   settings: ParzenEstimatorSettings(), arrangement: a, arrangedDimension: 1)
+            let values = dimensions.indices.map { d in
+                observations[d].map { dimensions[d].kind == .categorical ? $0 : dimensions[d].transform($0) }
+            }
+            members.withUnsafeBufferPointer { m in
+                weights.withUnsafeBufferPointer { w in
+                    arranged.update(columns: [], dimensions: dimensions, values: values, settings: ParzenEstimatorSettings(),
+                                    members: m, trialNumbers: m, runningValues: UnsafeBufferPointer(start: nil, count: 0),
+                                    weights: w, arrangeBy: 1)
                 }
             }
-            for (d, dimension) in dimensions.enumerated() {
-                let values = observations[d].map { dimension.kind == .categorical ? $0 : dimension.transform($0) }
-                let sorted = orders[d].map { Int32($0) }
-                values.withUnsafeBufferPointer { v in
-                    sorted.withUnsafeBufferPointer { s in arranged.setObservations(dimension: d, values: v, sorted: s) }
-                }
-            }
+            #expect(arranged.estimator.arrangedDimension == 1)
             // Candidates: uniform, near the centres, and exactly on observations.
             let count = 60
             var candidates: [Double] = []
@@ -199,7 +198,7 @@ import Testing
                     plain.logDensity(candidates: points, count: count, into: $0, workspace: &workspace)
                 }
                 prunedArranged.withUnsafeMutableBufferPointer {
-                    arranged.logDensity(candidates: points, count: count, into: $0, workspace: &workspace)
+                    arranged.estimator.logDensity(candidates: points, count: count, into: $0, workspace: &workspace)
                 }
             }
             #expect(full.allSatisfy { $0.isFinite })

@@ -64,6 +64,33 @@ import Testing
         #expect(other[30] != first[30])
     }
 
+    /// Evaluating log g only at the candidates that can win (and keeping the above estimator between
+    /// calls) suggests exactly what evaluating it at every candidate suggests, with running trials
+    /// (constant liar) and pruned ones taking part.
+    @Test func acquisitionSkipsOnlyCandidatesThatCannotWin() throws {
+        func params(exhaustive: Bool) throws -> [[String: ParameterValue]] {
+            let sampler = TPESampler(seed: 5)
+            sampler.exhaustiveAcquisition = exhaustive
+            let study = try Study.create(sampler: sampler, pruner: NopPruner())
+            for round in 0..<90 {
+                let trials = [try study.ask(), try study.ask()]
+                for (k, trial) in trials.enumerated() {
+                    let value = try Self.everyKind(trial).value
+                    if round % 7 == 3 && k == 1 {
+                        try trial.report(value, step: 1)
+                        try study.tell(trial, state: .pruned)
+                    } else {
+                        try study.tell(trial, value: value)
+                    }
+                }
+            }
+            return try study.trials().map(\.params)
+        }
+        let skipping = try params(exhaustive: false)
+        #expect(skipping.count == 180)
+        #expect(skipping == (try params(exhaustive: true)))
+    }
+
     @Test func startupTrialsEqualRandomSampling() throws {
         let tpe = try Self.run(TPESampler(seed: 11), trials: 10) { [try Self.everyKind($0).value] }
         let random = try Study.create(sampler: RandomSampler(seed: 11), pruner: NopPruner())

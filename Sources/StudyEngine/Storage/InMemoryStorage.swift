@@ -150,18 +150,18 @@ public final class InMemoryStorage: StudyStorage {
         }
     }
 
-    /// Runs `body` on the trial with this id, and the record of its study, while holding the lock.
+    /// Runs `body` on the unfinished trial with this id, and the record of its study, while holding the lock.
     private func withTrialAndStudy<Result>(_ id: Int, _ body: (inout FrozenTrial, inout StudyRecord) throws -> Result) throws -> Result {
         try state.withLock { state in
             guard let location = state.trialLocations[id] else { throw StorageError.trialNotFound("with id \(id) in the storage") }
-            var study = state.studies[location.study]!
-            state.studies[location.study] = nil  // keeps the record uniquely referenced while it changes
+            // Both moved out while they change, so that neither the record, the trial nor its dictionaries are copied.
+            var study = state.studies.removeValue(forKey: location.study)!
             defer { state.studies[location.study] = study }
-            var trial = study.trials[location.number]
+            var trial = FrozenTrial()
+            swap(&trial, &study.trials[location.number])
+            defer { swap(&trial, &study.trials[location.number]) }
             guard !trial.state.isFinished else { throw StorageError.trialFinished(number: trial.number, state: trial.state) }
-            let result = try body(&trial, &study)
-            study.trials[location.number] = trial
-            return result
+            return try body(&trial, &study)
         }
     }
 

@@ -103,18 +103,19 @@ public final class Trial: @unchecked Sendable {
 
     /// The relative (jointly sampled) value of `name`, sampling the relative space on first use.
     private func relativeValue(name: String, distribution: ParameterDistribution) throws -> Double? {
-        var snapshot = local.withLock { ($0.relativeSearchSpace, $0.relativeParams, $0.cached) }
-        if snapshot.1 == nil {
-            let view = try study.pruner.samplerView(of: study, for: snapshot.2)
-            let space = try study.sampler.inferRelativeSearchSpace(study: view, trial: snapshot.2)
-            let params = space.isEmpty ? [:] : try study.sampler.sampleRelative(study: view, trial: snapshot.2, searchSpace: space)
+        var relative = local.withLock { ($0.relativeSearchSpace, $0.relativeParams) }
+        if relative.1 == nil {
+            let frozen = local.withLock { $0.cached }
+            let view = try study.pruner.samplerView(of: study, for: frozen)
+            let space = try study.sampler.inferRelativeSearchSpace(study: view, trial: frozen)
+            let params = space.isEmpty ? [:] : try study.sampler.sampleRelative(study: view, trial: frozen, searchSpace: space)
             local.withLock { state in
                 state.relativeSearchSpace = space
                 state.relativeParams = params
             }
-            snapshot = (space, params, snapshot.2)
+            relative = (space, params)
         }
-        guard let value = snapshot.1?[name], let relativeDistribution = snapshot.0?[name],
+        guard let value = relative.1?[name], let relativeDistribution = relative.0?[name],
               relativeDistribution == distribution, distribution.contains(internalValue: value)
         else { return nil }
         return value

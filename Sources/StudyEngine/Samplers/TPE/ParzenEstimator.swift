@@ -1,7 +1,7 @@
 import Foundation
 
 /// The settings of a Parzen estimator that `TPESampler` exposes (Optuna's `_ParzenEstimatorParameters`).
-struct ParzenEstimatorSettings: Sendable {
+struct ParzenEstimatorSettings: Sendable, Equatable {
     var priorWeight: Double = 1.0
     var considerMagicClip: Bool = true
     var considerEndpoints: Bool = false
@@ -58,6 +58,10 @@ struct ParzenEstimator {
     private var logMasses: [Double] = []
     /// Per kernel and dimension: sqrt(1/2) / sigma, for the pruning bounds (0.5 z^2 as one square).
     private var halfInverseSigmas: [Double] = []
+    /// Kernels in fixed slots only: per kernel and dimension, the dimension's share of the kernel constant.
+    private var dimensionConstants: [Double] = []
+    /// Slots at or above this hold no kernel (kernelCount, or with fixed slots a multiple of 8 up to `stride`).
+    private(set) var slotLimit = 1
     /// Where each kernel's numbers are stored (its slot), and the kernel in each slot. Slots follow
     /// kernel order unless `reset` was given an arrangement; the prior is always last.
     private(set) var slots: [Int32] = []
@@ -80,14 +84,10 @@ struct ParzenEstimator {
               settings: settings)
     }
 
-    /// Refits the estimator to new observations, reusing its buffers (see the initializer).
-    ///
-    /// `arrangement`, the observations of dimension `arrangedDimension` in order of value (kernel
-    /// indices, every observation once), stores the kernels in that order, so that the SIMD groups of
-    /// the pruned density evaluation hold neighbours (no effect on any result).
+    /// Refits the estimator to new observations, reusing its buffers (see the initializer). Kernel i
+    /// is stored in slot i.
     mutating func reset(dimensions: [ParzenDimension], observationCount: Int, observationWeights: UnsafeBufferPointer<Double>,
-                        settings: ParzenEstimatorSettings, arrangement: UnsafeBufferPointer<Int32>? = nil,
-                        arrangedDimension: Int? = nil) {
+                        settings: ParzenEstimatorSettings) {
         precondition(observationWeights.count >= observationCount)
         if self.dimensions != dimensions { self.dimensions = dimensions }
         self.observationCount = observationCount
@@ -95,16 +95,8 @@ struct ParzenEstimator {
         let k = observationCount + 1
         kernelCount = k
         stride = (k + 7) / 8 * 8
-        weights.removeAll(keepingCapacity: true)
-        if observationCount > 0 {
-            weights.append(contentsOf: observationWeights[0..<observationCount])
-            weights.append(settings.priorWeight)
-            var total = 0.0
-            for w in weights { total += w }
-            for i in 0..<k { weights[i] /= total }
-        } else {
-            weights.append(1)
-        }
+        slotLimit = k
+        setWeights(observationWeights, count: observationCount)
         let size = dimensions.count * stride
         Self.grow(&mus, to: size, 0)
         Self.grow(&sigmas, to: size, 1)
@@ -119,21 +111,11 @@ struct ParzenEstimator {
             slots = [Int32](repeating: 0, count: stride)
             kernelInSlot = slots
         }
-        if let arrangement, arrangement.count == observationCount {
-            self.arrangedDimension = arrangedDimension
-            for (slot, kernel) in arrangement.enumerated() {
-                slots[Int(kernel)] = Int32(slot)
-                kernelInSlot[slot] = kernel
-            }
-        } else {
-            self.arrangedDimension = nil
-            for i in 0..<observationCount {
-                slots[i] = Int32(i)
-                kernelInSlot[i] = Int32(i)
-            }
+        arrangedDimension = nil
+        for i in 0..<k {
+            slots[i] = Int32(i)
+            kernelInSlot[i] = Int32(i)
         }
-        slots[observationCount] = Int32(observationCount)
-        kernelInSlot[observationCount] = Int32(observationCount)
         kernelConstants.withUnsafeMutableBufferPointer { constants in
             for i in 0..<k { constants[Int(slots[i])] = Foundation.log(weights[i]) }
             for i in k..<stride { constants[i] = -.infinity }
@@ -150,6 +132,22 @@ struct ParzenEstimator {
             }
         }
         hasDiscrete = dimensions.contains { $0.kind == .discrete }
+    }
+
+    /// The normalised weights of `count` observations and the prior (just the prior's 1 without observations).
+    private mutating func setWeights(_ observationWeights: UnsafeBufferPointer<Double>, count n: Int) {
+        weights.removeAll(keepingCapacity: true)
+        if n == 0 {
+            weights.append(1)
+            return
+        }
+        weights.append(contentsOf: observationWeights[0..<n])
+        weights.append(settings.priorWeight)
+        weights.withUnsafeMutableBufferPointer { weights in
+            var total = 0.0
+            for w in weights { total += w }
+            for i in weights.indices { weights[i] /= total }
+        }
     }
 
     /// Grows `array` to at least `count` elements (never shrinks, so the buffer is reused).
@@ -280,6 +278,179 @@ struct ParzenEstimator {
         }}}}}}}
     }
 
+    // MARK: Kernels in fixed slots
+
+    /// Lays the estimator out for kernels in fixed slots (`IncrementalParzenEstimator`'s way of building
+    /// it): `capacity` slots (a multiple of 8), all free. Fill them with `setMu` and `setSigma`, then
+    /// call `commitSlots`.
+    mutating func layOutSlots(dimensions: [ParzenDimension], settings: ParzenEstimatorSettings, capacity: Int) {
+        precondition(capacity > 0 && capacity % 8 == 0)
+        if self.dimensions != dimensions { self.dimensions = dimensions }
+        self.settings = settings
+        hasDiscrete = dimensions.contains { $0.kind == .discrete }
+        stride = capacity
+        let size = dimensions.count * capacity
+        mus = [Double](repeating: 0, count: size)
+        sigmas = [Double](repeating: .nan, count: size)
+        inverseSigmas = [Double](repeating: 1, count: size)
+        halfInverseSigmas = [Double](repeating: 0.70710678118654752440, count: size)
+        logSigmas = mus
+        logHit = mus
+        logMiss = mus
+        logMasses = mus
+        dimensionConstants = mus
+        kernelConstants = [Double](repeating: -.infinity, count: capacity)
+        slots = [Int32](repeating: 0, count: capacity)
+        kernelInSlot = slots
+        observationCount = 0
+        kernelCount = 0
+        slotLimit = 0
+        arrangedDimension = nil
+        weights.removeAll(keepingCapacity: true)
+    }
+
+    /// Moves the kernels to a layout of `capacity` slots: the kernel in slot s goes to `destination[s]`
+    /// (slots with a negative destination are dropped), every other slot is free.
+    mutating func moveSlots(_ destination: UnsafeBufferPointer<Int32>, capacity: Int) {
+        precondition(capacity > 0 && capacity % 8 == 0 && destination.count <= stride)
+        let oldStride = stride
+        let dimensionCount = dimensions.count
+        // The source of each new slot (-1: free), so that every row is one gather.
+        var source = [Int](repeating: -1, count: capacity)
+        for (slot, target) in destination.enumerated() where target >= 0 { source[Int(target)] = slot }
+        func moved(_ array: [Double], free: Double) -> [Double] {
+            var result = [Double](repeating: free, count: dimensionCount * capacity)
+            result.withUnsafeMutableBufferPointer { result in
+                array.withUnsafeBufferPointer { array in
+                    source.withUnsafeBufferPointer { source in
+                        for d in 0..<dimensionCount {
+                            let from = array.baseAddress! + d &* oldStride, to = result.baseAddress! + d &* capacity
+                            for target in 0..<capacity where source[target] >= 0 { to[target] = from[source[target]] }
+                        }
+                    }
+                }
+            }
+            return result
+        }
+        mus = moved(mus, free: 0)
+        sigmas = moved(sigmas, free: .nan)
+        inverseSigmas = moved(inverseSigmas, free: 1)
+        halfInverseSigmas = moved(halfInverseSigmas, free: 0.70710678118654752440)
+        logSigmas = moved(logSigmas, free: 0)
+        logHit = moved(logHit, free: 0)
+        logMiss = moved(logMiss, free: 0)
+        logMasses = moved(logMasses, free: 0)
+        dimensionConstants = moved(dimensionConstants, free: 0)
+        stride = capacity
+        kernelConstants = [Double](repeating: -.infinity, count: capacity)
+        slots = [Int32](repeating: 0, count: capacity)
+        kernelInSlot = slots
+        slotLimit = 0
+    }
+
+    /// The centre of the kernel in `slot` in dimension d (Parzen space).
+    @inline(__always)
+    func mu(slot: Int, dimension d: Int) -> Double { mus[d * stride + slot] }
+
+    /// The bandwidth of the kernel in `slot` in dimension d.
+    @inline(__always)
+    func sigma(slot: Int, dimension d: Int) -> Double { sigmas[d * stride + slot] }
+
+    /// Sets the centre of the kernel in `slot` in dimension d; a numerical dimension then needs `setSigma`.
+    @inline(__always)
+    mutating func setMu(_ mu: Double, slot: Int, dimension d: Int) { mus[d * stride + slot] = mu }
+
+    /// Sets the bandwidth of the kernel in `slot` in numerical dimension d, and the numbers that follow
+    /// from it, computed as `setObservations` computes them.
+    mutating func setSigma(_ sigma: Double, slot: Int, dimension d: Int) {
+        let dimension = dimensions[d]
+        let index = d * stride + slot
+        let mu = mus[index]
+        let low = dimension.adaptedLow, high = dimension.adaptedHigh
+        let logSigma = Foundation.log(sigma)
+        let logMass = TruncatedNormal.logGaussMass((low - mu) / sigma, (high - mu) / sigma)
+        sigmas[index] = sigma
+        let inverse = 1 / sigma
+        inverseSigmas[index] = inverse
+        halfInverseSigmas[index] = inverse * 0.70710678118654752440
+        logSigmas[index] = logSigma
+        logMasses[index] = logMass
+        dimensionConstants[index] = dimension.kind == .continuous ? -logSigma - TruncatedNormal.logSqrtTwoPi - logMass : -logMass
+    }
+
+    /// Frees `slot`: harmless parameters, excluded from every sum by `commitSlots`; its bandwidth is NaN,
+    /// so that `setSigma` is never skipped for the next kernel there.
+    mutating func clearSlot(_ slot: Int) {
+        for d in 0..<dimensions.count {
+            let index = d * stride + slot
+            mus[index] = 0
+            sigmas[index] = .nan
+            inverseSigmas[index] = 1
+            halfInverseSigmas[index] = 0.70710678118654752440
+            logSigmas[index] = 0
+            logMasses[index] = 0
+            dimensionConstants[index] = 0
+        }
+    }
+
+    /// Completes an estimator of fixed slots: observation i (in kernel order, which sets the weights and
+    /// the order of every sum) is the kernel in `kernelSlots[i]`, the prior the one in the last entry;
+    /// `observationWeights` are unnormalised; slots at or above `slotLimit` are free, and so are those
+    /// below it that `kernelSlots` does not name. The numbers are those `reset` and `setObservations`
+    /// compute for the same observations.
+    mutating func commitSlots(kernelSlots: UnsafeBufferPointer<Int32>, observationWeights: UnsafeBufferPointer<Double>,
+                              slotLimit: Int, arrangedDimension: Int?) {
+        let k = kernelSlots.count
+        let n = k - 1
+        precondition(n >= 0 && observationWeights.count >= n && slotLimit <= stride)
+        observationCount = n
+        kernelCount = k
+        self.slotLimit = slotLimit
+        self.arrangedDimension = arrangedDimension
+        setWeights(observationWeights, count: n)
+        let stride = self.stride
+        let dimensionCount = dimensions.count
+        slots.withUnsafeMutableBufferPointer { slots in
+            kernelInSlot.withUnsafeMutableBufferPointer { kernelInSlot in
+                for i in 0..<k {
+                    slots[i] = kernelSlots[i]
+                    kernelInSlot[Int(kernelSlots[i])] = Int32(i)
+                }
+            }
+        }
+        kernelConstants.withUnsafeMutableBufferPointer { constants in
+            let constants = constants.baseAddress!
+            for slot in 0..<stride { constants[slot] = -.infinity }
+            weights.withUnsafeBufferPointer { weights in
+                for i in 0..<k { constants[Int(kernelSlots[i])] = Foundation.log(weights[i]) }
+            }
+            dimensionConstants.withUnsafeBufferPointer { dimensionConstants in
+                for d in 0..<dimensionCount where dimensions[d].kind != .categorical {
+                    let row = dimensionConstants.baseAddress! + d * stride
+                    for slot in 0..<slotLimit { constants[slot] += row[slot] }
+                }
+            }
+        }
+        // Categorical tables depend on the number of kernels (see setObservations).
+        let prior = Int(kernelSlots[n])
+        for d in 0..<dimensionCount where dimensions[d].kind == .categorical {
+            let choices = Double(dimensions[d].choiceCount)
+            let logPrior = -Foundation.log(choices)
+            let fill = settings.priorWeight / Double(k)
+            let rowSum = choices * fill + 1
+            let hit = rowSum == 0 ? -Double.infinity : Foundation.log((fill + 1) / rowSum)
+            let miss = Foundation.log(fill / rowSum)
+            let base = d * stride
+            for slot in 0..<slotLimit {
+                logHit[base + slot] = hit
+                logMiss[base + slot] = miss
+            }
+            mus[base + prior] = -1
+            logHit[base + prior] = logPrior
+            logMiss[base + prior] = logPrior
+        }
+    }
+
     // MARK: Sampling
 
     /// `count` draws from the mixture, in internal representation, laid out `out[c * dimensions + d]`.
@@ -310,7 +481,7 @@ struct ParzenEstimator {
         }
     }
 
-    private func sampleDimension(_ d: Int, kernel: Int, quantile: Double) -> Double {
+    private mutating func sampleDimension(_ d: Int, kernel: Int, quantile: Double) -> Double {
         let dimension = dimensions[d]
         let index = d * stride + Int(slots[kernel])
         if dimension.kind == .categorical {
@@ -326,8 +497,29 @@ struct ParzenEstimator {
         }
         let mu = mus[index], sigma = sigmas[index]
         let a = (dimension.adaptedLow - mu) / sigma, b = (dimension.adaptedHigh - mu) / sigma
-        let x = TruncatedNormal.ppf(quantile, a, b, logMass: logMasses[index]) * sigma + mu
+        let logTail = tailMemo.logNdtr(a < 0 ? a : -b)
+        let x = TruncatedNormal.ppf(quantile, a, b, logMass: logMasses[index], logTail: logTail) * sigma + mu
         return dimension.untransform(x)
+    }
+
+    /// log Phi at the bounds of the kernels drawn from (which recur from call to call), remembered by
+    /// its argument: a pure function, so a hit is the computed number.
+    private var tailMemo = LogNdtrMemo()
+
+    struct LogNdtrMemo {
+        static let bits = 10
+        private var arguments = [UInt64](repeating: Double.nan.bitPattern, count: 1 << bits)
+        private var values = [Double](repeating: 0, count: 1 << bits)
+
+        mutating func logNdtr(_ x: Double) -> Double {
+            let key = x.bitPattern
+            let slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - Self.bits))
+            if arguments[slot] == key { return values[slot] }
+            let value = TruncatedNormal.logNdtr(x)
+            arguments[slot] = key
+            values[slot] = value
+            return value
+        }
     }
 
     // MARK: Density
@@ -343,9 +535,54 @@ struct ParzenEstimator {
         var survivors: [Int32] = []
         var bounds: [Double] = []
         var order: [Int] = []
+        /// Full evaluation: each candidate's largest kernel bound, and the first kernel to reach it.
+        var fullMaximum: [Double] = []
+        var fullBest: [Int] = []
+        /// Pruned evaluation: the SIMD groups (first slots) still in play, and their partial bounds.
+        var groups: [Int32] = []
+        var partials: [SIMD8<Double>] = []
         /// The dimension that pruned the most kernels in the last pruned evaluation: the one to arrange
         /// the next estimator by.
         var leadingDimension = 0
+        /// Exact log masses of discrete kernels on candidates' intervals, by their inputs (see `LogMassMemo`).
+        var massMemo = LogMassMemo()
+    }
+
+    /// A direct-mapped memo of `TruncatedNormal.logGaussMass((l - mu) * inverse, (r - mu) * inverse)`
+    /// keyed by the bit patterns of l, r, mu and inverse: a pure function of its key, so a hit returns
+    /// exactly the number the computation gives. Kernels and candidates' grid values recur from call
+    /// to call, so most discrete terms (two erfcs and a logarithm each) are found here.
+    struct LogMassMemo {
+        struct Entry {
+            var l: UInt64, r: UInt64, mu: UInt64, inverse: UInt64
+            var value: Double
+        }
+        static let bits = 14
+        /// An empty entry's keys: a NaN pattern that no computation produces.
+        static let empty: UInt64 = 0x7FF4_DEAD_BEEF_0001
+        var entries: [Entry] = []
+
+        mutating func prepare() {
+            if entries.isEmpty {
+                entries = [Entry](repeating: Entry(l: Self.empty, r: Self.empty, mu: Self.empty, inverse: Self.empty, value: 0),
+                                  count: 1 << Self.bits)
+            }
+        }
+
+        @inline(__always)
+        static func logMass(l: Double, r: Double, mu: Double, inverse: Double, in entries: UnsafeMutablePointer<Entry>) -> Double {
+            let lBits = l.bitPattern, rBits = r.bitPattern, muBits = mu.bitPattern, inverseBits = inverse.bitPattern
+            var h = lBits &* 0x9E37_79B9_7F4A_7C15 ^ rBits &* 0xC2B2_AE3D_27D4_EB4F ^ muBits &* 0x1656_67B1_9E37_79F9 ^ inverseBits
+            h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
+            let entry = entries + Int(truncatingIfNeeded: h >> UInt64(64 - bits))
+            if entry.pointee.l == lBits && entry.pointee.r == rBits && entry.pointee.mu == muBits
+                && entry.pointee.inverse == inverseBits {
+                return entry.pointee.value
+            }
+            let value = TruncatedNormal.logGaussMass((l - mu) * inverse, (r - mu) * inverse)
+            entry.pointee = Entry(l: lBits, r: rBits, mu: muBits, inverse: inverseBits, value: value)
+            return value
+        }
     }
 
     /// Mixtures with fewer kernels are evaluated without pruning.
@@ -375,6 +612,49 @@ struct ParzenEstimator {
     /// `pruning: false` evaluates every kernel whatever the mixture's size (the results are the same).
     func logDensity(candidates: UnsafeBufferPointer<Double>, count: Int, into out: UnsafeMutableBufferPointer<Double>,
                     workspace: inout Workspace, pruning: Bool = true) {
+        prepare(candidates: candidates, count: count, workspace: &workspace)
+        logDensity(preparedCount: count, into: out, workspace: &workspace, pruning: pruning)
+    }
+
+    /// Whether `logDensity` bounds kernels away (and so honours `needed` and offers `priorTerms`).
+    var prunes: Bool { kernelCount >= Self.pruningKernelCount }
+
+    /// `logDensity` of the candidates last given to `prepare`.
+    func logDensity(preparedCount count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace,
+                    pruning: Bool = true) {
+        workspace.massMemo.prepare()
+        if pruning && prunes {
+            logDensityPruned(count: count, into: out, workspace: &workspace, sequence: nil, priorOnly: false) { _ in .evaluate }
+        } else {
+            logDensityFull(count: count, into: out, workspace: &workspace)
+        }
+    }
+
+    /// What to do with the next candidate of a sequence (see `logDensity(preparedCount:into:workspace:sequence:step:)`).
+    enum SequenceStep { case evaluate, skip, stop }
+
+    /// For a pruning estimator, `logDensity` of the prepared candidates taken in the order `sequence`,
+    /// each as `step` (asked before it, with the results so far in `out`) says; the entries of `out`
+    /// of candidates not evaluated are left as they are.
+    func logDensity(preparedCount count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace,
+                    sequence: UnsafeBufferPointer<Int>, step proceed: (Int) -> SequenceStep) {
+        precondition(prunes)
+        workspace.massMemo.prepare()
+        logDensityPruned(count: count, into: out, workspace: &workspace, sequence: sequence, priorOnly: false, while: proceed)
+    }
+
+    /// For a pruning estimator, the prior kernel's log term at each candidate last given to `prepare`:
+    /// a lower bound of `logDensity` there, computed as `logDensity` computes it (so the density found
+    /// afterwards is never below it).
+    func priorTerms(preparedCount count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace) {
+        precondition(prunes)
+        workspace.massMemo.prepare()
+        logDensityPruned(count: count, into: out, workspace: &workspace, sequence: nil, priorOnly: true) { _ in .evaluate }
+    }
+
+    /// Puts `count` candidates (`candidates[c * dimensions + d]`, internal representation) into the
+    /// workspace in Parzen space, for `logDensity(preparedCount:...)` and `priorTerms`.
+    func prepare(candidates: UnsafeBufferPointer<Double>, count: Int, workspace: inout Workspace) {
         let dimensionCount = dimensions.count
         let blocks = (count + 7) / 8
         if workspace.point.count < blocks * dimensionCount {
@@ -407,22 +687,57 @@ struct ParzenEstimator {
                 workspace.logWidth[b * dimensionCount + d] = logWidth
             }
         }
-        if pruning && kernelCount >= Self.pruningKernelCount {
-            logDensityPruned(count: count, into: out, workspace: &workspace)
-        } else {
-            logDensityFull(count: count, into: out, workspace: &workspace)
+    }
+
+    /// The bounds of every kernel, eight candidates at a time, then each candidate's density.
+    private func logDensityFull(count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace) {
+        fullBounds(count: count, workspace: &workspace)
+        for c in 0..<count { out[c] = fullDensity(c, workspace: &workspace) }
+    }
+
+    /// For an estimator that does not prune, an upper bound of `logDensity` at each prepared candidate;
+    /// it leaves the workspace ready for `logDensity(preparedCandidate:)`. Each kernel's term is at most
+    /// its bound b, and exp(b - M) (M the largest bound) at most e^0, e^-1, e^-2, e^-4 or e^-8 as
+    /// M - b is below 1, 2, 4, 8 or not: so log density <= M + log of the sum of those, a little raised
+    /// against rounding.
+    func densityUpperBounds(preparedCount count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace) {
+        precondition(!prunes)
+        workspace.massMemo.prepare()
+        fullBounds(count: count, workspace: &workspace)
+        let k = kernelCount
+        let e1 = Foundation.exp(-1.0), e2 = Foundation.exp(-2.0), e4 = Foundation.exp(-4.0), e8 = Foundation.exp(-8.0)
+        workspace.terms.withUnsafeBufferPointer { terms in
+            for c in 0..<count {
+                let maximum = workspace.fullMaximum[c]
+                let b = c / 8, lane = c % 8
+                var total = 0.0
+                for i in 0..<k {
+                    let gap = maximum - terms[b * k + i][lane]
+                    total += gap < 1 ? 1 : gap < 2 ? e1 : gap < 4 ? e2 : gap < 8 ? e4 : e8
+                }
+                out[c] = maximum + Foundation.log(total) + 1e-9 * max(1, abs(maximum))
+            }
         }
     }
 
-    /// The bounds of every kernel, eight candidates at a time.
-    private func logDensityFull(count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace) {
+    /// `logDensity` at prepared candidate c, after `densityUpperBounds`.
+    func logDensity(preparedCandidate c: Int, workspace: inout Workspace) -> Double {
+        fullDensity(c, workspace: &workspace)
+    }
+
+    /// Pass 1 of the full evaluation: the bound of every kernel at every candidate, and each candidate's
+    /// largest bound and the first kernel to reach it, into the workspace.
+    private func fullBounds(count: Int, workspace: inout Workspace) {
         let k = kernelCount
         let stride = self.stride
         let dimensionCount = dimensions.count
         let blocks = (count + 7) / 8
         if workspace.terms.count < blocks * k { workspace.terms = [SIMD8<Double>](repeating: .zero, count: blocks * k) }
+        if workspace.fullMaximum.count < blocks * 8 {
+            workspace.fullMaximum = [Double](repeating: 0, count: blocks * 8)
+            workspace.fullBest = [Int](repeating: 0, count: blocks * 8)
+        }
         let kinds = dimensions.map { $0.kind }
-        let skip = Self.skip
         slots.withUnsafeBufferPointer { slots in
         mus.withUnsafeBufferPointer { mus in
         inverseSigmas.withUnsafeBufferPointer { inverseSigmas in
@@ -432,6 +747,8 @@ struct ParzenEstimator {
         kernelConstants.withUnsafeBufferPointer { constants in
         kinds.withUnsafeBufferPointer { kinds in
         workspace.terms.withUnsafeMutableBufferPointer { terms in
+        workspace.fullMaximum.withUnsafeMutableBufferPointer { fullMaximum in
+        workspace.fullBest.withUnsafeMutableBufferPointer { fullBest in
         workspace.point.withUnsafeBufferPointer { points in
         workspace.left.withUnsafeBufferPointer { lefts in
         workspace.right.withUnsafeBufferPointer { rights in
@@ -469,49 +786,64 @@ struct ParzenEstimator {
                     bestKernel.replace(with: SIMD8<Double>(repeating: Double(i)), where: better)
                 }
                 for lane in 0..<8 {
-                    let c = b * 8 + lane
-                    if c >= count { break }
-                    if !hasDiscrete {
-                        let maximum = bestValue[lane]
-                        if maximum == -.infinity {
-                            out[c] = -.infinity
-                            continue
-                        }
-                        let cut = maximum - skip
-                        var sum = 0.0
-                        for i in 0..<k {
-                            let term = terms[b * k + i][lane]
-                            if term >= cut { sum += Foundation.exp(term - maximum) }
-                        }
-                        out[c] = maximum + Foundation.log(sum)
-                        continue
-                    }
-                    // Exact terms for the kernels that can matter, summed by an online log-sum-exp.
-                    let best = Int(bestKernel[lane])
-                    var maximum = exactTerm(Int(slots[best]), bound: terms[b * k + best][lane], lane: lane, row: row, lefts: lefts,
-                                            rights: rights, logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas,
-                                            logSigmas: logSigmas)
-                    if maximum == -.infinity {
-                        out[c] = -.infinity
-                        continue
-                    }
-                    var sum = 1.0
-                    for i in 0..<k where i != best {
-                        let bound = terms[b * k + i][lane]
-                        if bound < maximum - skip { continue }
-                        let term = exactTerm(Int(slots[i]), bound: bound, lane: lane, row: row, lefts: lefts, rights: rights,
-                                             logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas)
-                        if term > maximum {
-                            sum = sum * Foundation.exp(maximum - term) + 1
-                            maximum = term
-                        } else if term >= maximum - skip {
-                            sum += Foundation.exp(term - maximum)
-                        }
-                    }
-                    out[c] = maximum + Foundation.log(sum)
+                    fullMaximum[b * 8 + lane] = bestValue[lane]
+                    fullBest[b * 8 + lane] = Int(bestKernel[lane])
                 }
             }
-        }}}}}}}}}}}}}
+        }}}}}}}}}}}}}}}
+    }
+
+    /// Pass 2 of the full evaluation at candidate c: the log-sum-exp of the terms that can matter
+    /// (exact ones for discrete dimensions, found from the bounds of pass 1).
+    private func fullDensity(_ c: Int, workspace: inout Workspace) -> Double {
+        let k = kernelCount
+        let dimensionCount = dimensions.count
+        let skip = Self.skip
+        let b = c / 8, lane = c % 8, row = b * dimensionCount
+        let bestValue = workspace.fullMaximum[c]
+        return slots.withUnsafeBufferPointer { slots in
+        mus.withUnsafeBufferPointer { mus in
+        inverseSigmas.withUnsafeBufferPointer { inverseSigmas in
+        logSigmas.withUnsafeBufferPointer { logSigmas in
+        workspace.terms.withUnsafeBufferPointer { terms in
+        workspace.left.withUnsafeBufferPointer { lefts in
+        workspace.right.withUnsafeBufferPointer { rights in
+        workspace.logWidth.withUnsafeBufferPointer { logWidths in
+        workspace.massMemo.entries.withUnsafeMutableBufferPointer { memo -> Double in
+            let memo = memo.baseAddress!
+            if !hasDiscrete {
+                let maximum = bestValue
+                if maximum == -.infinity { return -.infinity }
+                let cut = maximum - skip
+                var sum = 0.0
+                for i in 0..<k {
+                    let term = terms[b * k + i][lane]
+                    if term >= cut { sum += Foundation.exp(term - maximum) }
+                }
+                return maximum + Foundation.log(sum)
+            }
+            // Exact terms for the kernels that can matter, summed by an online log-sum-exp.
+            let best = workspace.fullBest[c]
+            var maximum = exactTerm(Int(slots[best]), bound: terms[b * k + best][lane], lane: lane, row: row, lefts: lefts,
+                                    rights: rights, logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas,
+                                    logSigmas: logSigmas, memo: memo)
+            if maximum == -.infinity { return -.infinity }
+            var sum = 1.0
+            for i in 0..<k where i != best {
+                let bound = terms[b * k + i][lane]
+                if bound < maximum - skip { continue }
+                let term = exactTerm(Int(slots[i]), bound: bound, lane: lane, row: row, lefts: lefts, rights: rights,
+                                     logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas,
+                                     memo: memo)
+                if term > maximum {
+                    sum = sum * Foundation.exp(maximum - term) + 1
+                    maximum = term
+                } else if term >= maximum - skip {
+                    sum += Foundation.exp(term - maximum)
+                }
+            }
+            return maximum + Foundation.log(sum)
+        }}}}}}}}}
     }
 
     /// A pruning threshold below `term`: a little more than `skip` nats, so that rounding in a
@@ -520,7 +852,8 @@ struct ParzenEstimator {
     private static func threshold(below term: Double) -> Double { term - (skip + 1) - 1e-9 * abs(term) }
 
     /// The same numbers as `logDensityFull`, one candidate at a time, bounding most kernels away.
-    private func logDensityPruned(count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace) {
+    private func logDensityPruned(count: Int, into out: UnsafeMutableBufferPointer<Double>, workspace: inout Workspace,
+                                  sequence: UnsafeBufferPointer<Int>?, priorOnly: Bool, while proceed: (Int) -> SequenceStep) {
         let k = kernelCount
         let stride = self.stride
         let dimensionCount = dimensions.count
@@ -528,6 +861,10 @@ struct ParzenEstimator {
         let skip = Self.skip
         let kinds = dimensions.map { $0.kind }
         if workspace.bounds.count < k { workspace.bounds = [Double](repeating: 0, count: stride) }
+        if workspace.groups.count < stride / 8 {
+            workspace.groups = [Int32](repeating: 0, count: stride / 8)
+            workspace.partials = [SIMD8<Double>](repeating: .zero, count: stride / 8)
+        }
         workspace.survivors.reserveCapacity(stride)
         // Moved out of the workspace while in use, so that they stay uniquely referenced.
         var survivors: [Int32] = []
@@ -550,26 +887,30 @@ struct ParzenEstimator {
         workspace.right.withUnsafeBufferPointer { rights in
         workspace.logWidth.withUnsafeBufferPointer { logWidths in
         workspace.bounds.withUnsafeMutableBufferPointer { bounds in
+        workspace.groups.withUnsafeMutableBufferPointer { groups in
+        workspace.partials.withUnsafeMutableBufferPointer { partials in
+        workspace.massMemo.entries.withUnsafeMutableBufferPointer { memo in
+            let memo = memo.baseAddress!
             /// The bound of kernel `i` for one candidate, summed exactly as a lane of `logDensityFull` sums it.
             @inline(__always)
             func fullBound(_ i: Int, lane: Int, row: Int) -> Double {
                 let slot = Int(slots[i])
                 var acc = constants[slot]
                 for d in 0..<dimensionCount {
-                    let index = d * stride + slot
+                    let index = d &* stride &+ slot
                     switch kinds[d] {
                     case .continuous:
-                        let z = (points[row + d][lane] - mus[index]) * inverseSigmas[index]
+                        let z = (points[row &+ d][lane] - mus[index]) * inverseSigmas[index]
                         acc -= 0.5 * z * z
                     case .categorical:
-                        acc += points[row + d][lane] == mus[index] ? logHit[index] : logMiss[index]
+                        acc += points[row &+ d][lane] == mus[index] ? logHit[index] : logMiss[index]
                     case .discrete:
                         let mu = mus[index], inverse = inverseSigmas[index]
-                        let below = (lefts[row + d][lane] - mu) * inverse
-                        let above = (mu - rights[row + d][lane]) * inverse
+                        let below = (lefts[row &+ d][lane] - mu) * inverse
+                        let above = (mu - rights[row &+ d][lane]) * inverse
                         var distance = above > below ? above : below
                         if distance < 0 { distance = 0 }
-                        var bound = logWidths[row + d][lane] - logSigmas[index] - 0.5 * distance * distance
+                        var bound = logWidths[row &+ d][lane] - logSigmas[index] - 0.5 * distance * distance
                         if bound > 0 { bound = 0 }
                         acc += bound
                     }
@@ -581,67 +922,59 @@ struct ParzenEstimator {
             @inline(__always)
             func exact(_ i: Int, bound: Double, lane: Int, row: Int) -> Double {
                 exactTerm(Int(slots[i]), bound: bound, lane: lane, row: row, lefts: lefts, rights: rights,
-                          logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas)
+                          logWidths: logWidths, mus: mus, inverseSigmas: inverseSigmas, logSigmas: logSigmas, memo: memo)
             }
 
             /// The kernels whose partial bound stays at or above `cut`, in kernel order.
             func scan(_ cut: Double, lane: Int, row: Int, order: UnsafeBufferPointer<Int>, into survivors: inout [Int32]) {
                 survivors.removeAll(keepingCapacity: true)
                 let cutVector = SIMD8<Double>(repeating: cut)
+                let groupBase = groups.baseAddress!, partialBase = partials.baseAddress!
                 let constantBase = UnsafeRawPointer(constants.baseAddress!)
-                let muBase = UnsafeRawPointer(mus.baseAddress!)
-                let inverseBase = UnsafeRawPointer(inverseSigmas.baseAddress!)
-                let halfInverseBase = UnsafeRawPointer(halfInverseSigmas.baseAddress!)
-                let logSigmaBase = UnsafeRawPointer(logSigmas.baseAddress!)
-                let hitBase = UnsafeRawPointer(logHit.baseAddress!)
-                let missBase = UnsafeRawPointer(logMiss.baseAddress!)
-                var chunk = 0
-                while chunk < stride {
-                    var acc = constantBase.loadUnaligned(fromByteOffset: chunk * 8, as: SIMD8<Double>.self)
-                    var alive = true
-                    for d in order {
-                        let offset = (d * stride + chunk) * 8
-                        let mu = muBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                        switch kinds[d] {
-                        case .continuous:
-                            // 0.5 z^2 as (z / sqrt 2)^2: a bound, off by an ulp or so from the exact term.
-                            let halfInverse = halfInverseBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                            let w = (SIMD8<Double>(repeating: points[row + d][lane]) - mu) * halfInverse
-                            acc -= w * w
-                        case .categorical:
-                            let hit = hitBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                            let miss = missBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                            acc += miss.replacing(with: hit, where: mu .== SIMD8<Double>(repeating: points[row + d][lane]))
-                        case .discrete:
-                            let inverse = inverseBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                            let logSigma = logSigmaBase.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                            let below = (SIMD8<Double>(repeating: lefts[row + d][lane]) - mu) * inverse
-                            let above = (mu - SIMD8<Double>(repeating: rights[row + d][lane])) * inverse
-                            var distance = below.replacing(with: above, where: above .> below)
-                            distance.replace(with: 0, where: distance .< 0)
-                            var bound = SIMD8<Double>(repeating: logWidths[row + d][lane]) - logSigma - 0.5 * distance * distance
-                            bound.replace(with: 0, where: bound .> 0)
-                            acc += bound
-                        }
-                        if all(acc .< cutVector) {
-                            alive = false
-                            break
-                        }
+                // Dimension by dimension over the groups still in play (the first dimension over every
+                // group, from the kernel constants), compacting them without branches: a group leaves
+                // once all its partial bounds are below the cut.
+                var count = (slotLimit + 7) / 8
+                for (step, d) in order.enumerated() where count > 0 {
+                    let rowBase = d &* stride
+                    let mu = UnsafeRawPointer(mus.baseAddress! + rowBase)
+                    func run<Term: GroupBound>(_ term: Term) {
+                        count = Self.boundGroups(term, first: step == 0, count: count, constants: constantBase,
+                                                 groups: groupBase, partials: partialBase, cut: cutVector)
                     }
-                    if alive {
-                        for lane in 0..<8 where !(acc[lane] < cut) && chunk + lane < k {
-                            // Insert by kernel index (few survivors).
-                            let kernel = kernelInSlot[chunk + lane]
-                            var position = survivors.count
-                            survivors.append(kernel)
-                            while position > 0 && survivors[position - 1] > kernel {
-                                survivors[position] = survivors[position - 1]
-                                position -= 1
-                            }
-                            survivors[position] = kernel
-                        }
+                    switch kinds[d] {
+                    case .continuous:
+                        run(ContinuousBound(point: SIMD8(repeating: points[row + d][lane]), mu: mu,
+                                            halfInverse: UnsafeRawPointer(halfInverseSigmas.baseAddress! + rowBase)))
+                    case .categorical:
+                        run(CategoricalBound(point: SIMD8(repeating: points[row + d][lane]), mu: mu,
+                                             hit: UnsafeRawPointer(logHit.baseAddress! + rowBase),
+                                             miss: UnsafeRawPointer(logMiss.baseAddress! + rowBase)))
+                    case .discrete:
+                        run(DiscreteBound(left: SIMD8(repeating: lefts[row + d][lane]), right: SIMD8(repeating: rights[row + d][lane]),
+                                          logWidth: SIMD8(repeating: logWidths[row + d][lane]), mu: mu,
+                                          inverse: UnsafeRawPointer(inverseSigmas.baseAddress! + rowBase),
+                                          logSigma: UnsafeRawPointer(logSigmas.baseAddress! + rowBase)))
                     }
-                    chunk += 8
+                }
+                for j in 0..<count {
+                    let chunk = Int(groupBase[j])
+                    let acc = partialBase[j]
+                    for lane in 0..<8 where !(acc[lane] < cut) && chunk + lane < slotLimit {
+                        survivors.append(kernelInSlot[chunk + lane])
+                    }
+                }
+                // In kernel order (few survivors: insertion sort).
+                survivors.withUnsafeMutableBufferPointer { survivors in
+                    for i in survivors.indices.dropFirst() {
+                        let kernel = survivors[i]
+                        var position = i
+                        while position > 0 && survivors[position - 1] > kernel {
+                            survivors[position] = survivors[position - 1]
+                            position -= 1
+                        }
+                        survivors[position] = kernel
+                    }
                 }
             }
 
@@ -652,28 +985,31 @@ struct ParzenEstimator {
             }
 
             // The arranged dimension first (its SIMD groups hold neighbours); the others by how many
-            // kernels each alone prunes for the first candidate, on a sample of the kernels.
+            // kernels each alone prunes for the first candidate evaluated, on a sample of the kernels.
             order.removeAll(keepingCapacity: true)
             order.append(contentsOf: 0..<dimensionCount)
-            let priorBound = fullBound(prior, lane: 0, row: 0)
-            let lowest = hasDiscrete ? exact(prior, bound: priorBound, lane: 0, row: 0) : priorBound
-            if lowest.isFinite {
+            let probe = sequence?.first ?? 0
+            let probeLane = probe % 8, probeRow = (probe / 8) * dimensionCount
+            let probePrior = fullBound(prior, lane: probeLane, row: probeRow)
+            let lowest = hasDiscrete ? exact(prior, bound: probePrior, lane: probeLane, row: probeRow) : probePrior
+            if lowest.isFinite && !priorOnly {
                 let cut = Self.threshold(below: lowest)
                 var pruned = [Int](repeating: 0, count: dimensionCount)
-                for slot in Swift.stride(from: 0, to: k, by: 4) {
+                for slot in Swift.stride(from: 0, to: slotLimit, by: max(4, slotLimit / 128)) {
                     for d in 0..<dimensionCount {
                         let index = d * stride + slot
                         var term: Double
+                        let at = probeRow + d
                         switch kinds[d] {
                         case .continuous:
-                            let z = (points[d][0] - mus[index]) * inverseSigmas[index]
+                            let z = (points[at][probeLane] - mus[index]) * inverseSigmas[index]
                             term = -0.5 * z * z
                         case .categorical:
-                            term = points[d][0] == mus[index] ? logHit[index] : logMiss[index]
+                            term = points[at][probeLane] == mus[index] ? logHit[index] : logMiss[index]
                         case .discrete:
                             let mu = mus[index], inverse = inverseSigmas[index]
-                            let distance = max(0, max((lefts[d][0] - mu) * inverse, (mu - rights[d][0]) * inverse))
-                            term = min(0, logWidths[d][0] - logSigmas[index] - 0.5 * distance * distance)
+                            let distance = max(0, max((lefts[at][probeLane] - mu) * inverse, (mu - rights[at][probeLane]) * inverse))
+                            term = min(0, logWidths[at][probeLane] - logSigmas[index] - 0.5 * distance * distance)
                         }
                         if constants[slot] + term < cut { pruned[d] += 1 }
                     }
@@ -688,10 +1024,18 @@ struct ParzenEstimator {
             }
 
             order.withUnsafeBufferPointer { order in
-                for c in 0..<count {
+                for position in 0..<(sequence?.count ?? count) {
+                    let c = sequence?[position] ?? position
+                    let next = proceed(c)
+                    if next == .stop { break }
+                    if next == .skip { continue }
                     let lane = c % 8, row = (c / 8) * dimensionCount
                     let priorBound = fullBound(prior, lane: lane, row: row)
                     let lowest = hasDiscrete ? exact(prior, bound: priorBound, lane: lane, row: row) : priorBound
+                    if priorOnly {
+                        out[c] = lowest
+                        continue
+                    }
                     var cut = -Double.infinity
                     if lowest.isFinite {
                         cut = Self.threshold(below: lowest)
@@ -773,10 +1117,39 @@ struct ParzenEstimator {
                     out[c] = maximum + Foundation.log(sum)
                 }
             }
-        }}}}}}}}}}}}}}}
+        }}}}}}}}}}}}}}}}}}
         workspace.survivors = survivors
         workspace.order = order
         workspace.leadingDimension = leading
+    }
+
+    /// One dimension's pass of the pruned evaluation over the SIMD groups in play: adds the dimension's
+    /// bound to each group's partial bounds (to the kernel constants on the first pass, which covers
+    /// every group) and keeps, in order, the groups with a partial bound at or above the cut. Returns
+    /// how many are kept.
+    @inline(__always)
+    private static func boundGroups<Term: GroupBound>(_ term: Term, first: Bool, count: Int, constants: UnsafeRawPointer,
+                                                      groups: UnsafeMutablePointer<Int32>,
+                                                      partials: UnsafeMutablePointer<SIMD8<Double>>, cut: SIMD8<Double>) -> Int {
+        var kept = 0
+        if first {
+            for j in 0..<count {
+                let offset = j &* 64
+                let acc = constants.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self) + term.bound(at: offset)
+                groups[kept] = Int32(truncatingIfNeeded: j &* 8)
+                partials[kept] = acc
+                kept &+= all(acc .< cut) ? 0 : 1
+            }
+        } else {
+            for j in 0..<count {
+                let chunk = groups[j]
+                let acc = partials[j] + term.bound(at: Int(truncatingIfNeeded: chunk) &* 8)
+                groups[kept] = chunk
+                partials[kept] = acc
+                kept &+= all(acc .< cut) ? 0 : 1
+            }
+        }
+        return kept
     }
 
     /// The exact log term of kernel i for one candidate (a lane of a block): its bound with each
@@ -785,7 +1158,7 @@ struct ParzenEstimator {
     private func exactTerm(_ slot: Int, bound: Double, lane: Int, row: Int, lefts: UnsafeBufferPointer<SIMD8<Double>>,
                            rights: UnsafeBufferPointer<SIMD8<Double>>, logWidths: UnsafeBufferPointer<SIMD8<Double>>,
                            mus: UnsafeBufferPointer<Double>, inverseSigmas: UnsafeBufferPointer<Double>,
-                           logSigmas: UnsafeBufferPointer<Double>) -> Double {
+                           logSigmas: UnsafeBufferPointer<Double>, memo: UnsafeMutablePointer<LogMassMemo.Entry>) -> Double {
         var term = bound
         let stride = self.stride
         for d in 0..<dimensions.count where dimensions[d].kind == .discrete {
@@ -794,8 +1167,60 @@ struct ParzenEstimator {
             let mu = mus[index], inverse = inverseSigmas[index]
             let distance = max(0, max((l - mu) * inverse, (mu - r) * inverse))
             term -= min(0, logWidths[row + d][lane] - logSigmas[index] - 0.5 * distance * distance)
-            term += TruncatedNormal.logGaussMass((l - mu) * inverse, (r - mu) * inverse)
+            term += LogMassMemo.logMass(l: l, r: r, mu: mu, inverse: inverse, in: memo)
         }
         return term
+    }
+}
+
+/// One dimension's bound of the log terms of eight kernels (a SIMD group at a byte offset into the
+/// dimension's rows), for the pruned density evaluation.
+private protocol GroupBound {
+    func bound(at offset: Int) -> SIMD8<Double>
+}
+
+/// A continuous dimension: -0.5 z^2 as -(z / sqrt 2)^2, off by an ulp or so from the exact term.
+private struct ContinuousBound: GroupBound {
+    let point: SIMD8<Double>
+    let mu: UnsafeRawPointer, halfInverse: UnsafeRawPointer
+
+    @inline(__always)
+    func bound(at offset: Int) -> SIMD8<Double> {
+        let w = (point - mu.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self))
+            * halfInverse.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+        return -(w * w)
+    }
+}
+
+/// A categorical dimension: the exact log probability of the candidate's choice.
+private struct CategoricalBound: GroupBound {
+    let point: SIMD8<Double>
+    let mu: UnsafeRawPointer, hit: UnsafeRawPointer, miss: UnsafeRawPointer
+
+    @inline(__always)
+    func bound(at offset: Int) -> SIMD8<Double> {
+        let own = mu.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self) .== point
+        return miss.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+            .replacing(with: hit.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self), where: own)
+    }
+}
+
+/// A discrete dimension: the log of the interval's width times the density at its point nearest the
+/// kernel's centre, capped at 0 (see `logDensity`).
+private struct DiscreteBound: GroupBound {
+    let left: SIMD8<Double>, right: SIMD8<Double>, logWidth: SIMD8<Double>
+    let mu: UnsafeRawPointer, inverse: UnsafeRawPointer, logSigma: UnsafeRawPointer
+
+    @inline(__always)
+    func bound(at offset: Int) -> SIMD8<Double> {
+        let muVector = mu.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+        let inverseVector = inverse.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+        let below = (left - muVector) * inverseVector
+        let above = (muVector - right) * inverseVector
+        var distance = below.replacing(with: above, where: above .> below)
+        distance.replace(with: 0, where: distance .< 0)
+        var bound = logWidth - logSigma.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self) - 0.5 * distance * distance
+        bound.replace(with: 0, where: bound .> 0)
+        return bound
     }
 }

@@ -10,6 +10,8 @@ final class TPEColumn {
     var values: [Double] = []
     /// Numbers of recorded (finished) trials with a value, ordered by (value, number).
     var sorted: [Int32] = []
+    /// Numbers of recorded trials without a usable value.
+    var missing: [Int32] = []
     /// How many entries of the store's `recordedOrder` this column has taken in.
     var consumed = 0
     let constants = KernelConstantCache()
@@ -51,7 +53,10 @@ final class TPEColumn {
         let bulk = pending > 32
         for position in consumed..<store.recordedOrder.count {
             let number = Int(store.recordedOrder[position])
-            guard let value = store.params[number][name].flatMap(parzenValue(of:)) else { continue }
+            guard let value = store.params[number][name].flatMap(parzenValue(of:)) else {
+                missing.append(Int32(number))
+                continue
+            }
             values[number] = value
             if bulk {
                 sorted.append(Int32(number))

@@ -28,7 +28,11 @@ public final class TPESampler: Sampler {
     public let group: Bool
     public let constantLiar: Bool
     private let gamma: (@Sendable (Int) -> Int)?
+    /// Tests only: evaluate log g at every candidate instead of only where it can decide the choice.
+    nonisolated(unsafe) var exhaustiveAcquisition = false
     private let weights: @Sendable (Int) -> [Double]
+    /// The weights are `defaultWeights`, valid by construction.
+    private let defaultWeighting: Bool
 
     /// The key prefix of the system attributes that share a running trial's relative parameters.
     public static let relativeParamsKey = "tpe:relative_params"
@@ -46,13 +50,17 @@ public final class TPESampler: Sampler {
         let groups = GroupDecomposedSearchSpace(includePruned: true)
         var lastGroups: [[String: ParameterDistribution]] = []
         var workspace = ParzenEstimator.Workspace()
+        var belowWorkspace = ParzenEstimator.Workspace()
         /// The estimators of the last call, refilled in place so their buffers are reused.
         var below = ParzenEstimator()
-        var above = ParzenEstimator()
+        /// The above estimators, by the columns of their subspace.
+        var above: [[ObjectIdentifier]: IncrementalParzenEstimator] = [:]
         var candidates: [Double] = []
-        var arrangement: [Int32] = []
         var belowDensity: [Double] = []
         var aboveDensity: [Double] = []
+        var scoreBounds: [Double] = []
+        var priorTerms: [Double] = []
+        var sequence: [Int] = []
         init(directions: [StudyDirection]) { store = TPEObservationStore(directions: directions) }
     }
 
@@ -87,6 +95,7 @@ public final class TPESampler: Sampler {
         self.nEICandidates = nEICandidates
         self.gamma = gamma
         self.weights = weights ?? TPESampler.defaultWeights
+        self.defaultWeighting = weights == nil
         self.priorWeight = priorWeight
         self.considerMagicClip = considerMagicClip
         self.considerEndpoints = considerEndpoints
@@ -236,20 +245,38 @@ public final class TPESampler: Sampler {
                                      study: Study, trial: FrozenTrial) throws {
         // JSON by hand: names sorted as Optuna's search space is, numbers in Swift's shortest round-trip
         // form (valid JSON that Python reads back to the same double).
-        var json = "{"
-        for name in params.keys.sorted() {
-            guard let distribution = searchSpace[name], let value = params[name] else { continue }
-            if json.count > 1 { json += ", " }
-            json += JSONValue.string(name).jsonText
-            json += ": "
-            switch distribution.externalValue(of: value) {
-            case .double(let double): json += "\(double)"
-            case .int(let int): json += "\(int)"
-            case .bool(let bool): json += bool ? "true" : "false"
-            case .string(let string): json += JSONValue.string(string).jsonText
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(40 * params.count + 2)
+        func appendString(_ text: String) {
+            // Printable ASCII without quotes or backslashes is written as it is (JSONValue's escaping).
+            if text.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+                bytes.append(UInt8(ascii: "\""))
+                bytes.append(contentsOf: text.utf8)
+                bytes.append(UInt8(ascii: "\""))
+            } else {
+                bytes.append(contentsOf: JSONValue.string(text).jsonText.utf8)
             }
         }
-        json += "}"
+        for (name, value) in params.sorted(by: { $0.key < $1.key }) {
+            guard let distribution = searchSpace[name] else { continue }
+            if bytes.count > 1 { bytes.append(contentsOf: ", ".utf8) }
+            appendString(name)
+            bytes.append(contentsOf: ": ".utf8)
+            switch distribution.externalValue(of: value) {
+            case .double(let double): bytes.append(contentsOf: double.description.utf8)
+            case .int(let int): bytes.append(contentsOf: int.description.utf8)
+            case .bool(let bool): bytes.append(contentsOf: (bool ? "true" : "false").utf8)
+            case .string(let string): appendString(string)
+            }
+        }
+        bytes.append(UInt8(ascii: "}"))
+        let json = String(decoding: bytes, as: UTF8.self)
+        // Chunks of at most `systemAttributeMaxLength` characters (Unicode scalars); a text of no more
+        // UTF-8 bytes than that is one chunk without counting.
+        if json.utf8.count <= Self.systemAttributeMaxLength {
+            try study.storage.setTrialSystemAttribute(trialID: trial.id, key: "\(Self.relativeParamsKey):0", value: .string(json))
+            return
+        }
         let scalars = Array(json.unicodeScalars)
         var chunk = 0
         var start = 0
@@ -357,7 +384,6 @@ public final class TPESampler: Sampler {
         // Observations: trials with every parameter of the space.
         let columns = dimensions.map { store.column($0.0, $0.1) }
         let dimensionCount = columns.count
-        var runningNumbers: [Int] = []
         var runningValues: [Double] = []
         var runningRow = [Int: Int]()
         for index in runningIndices {
@@ -370,46 +396,38 @@ public final class TPESampler: Sampler {
                 row.append(value)
             }
             if row.count == dimensionCount {
-                runningRow[running.number] = runningNumbers.count
-                runningNumbers.append(running.number)
+                runningRow[running.number] = runningRow.count
                 runningValues.append(contentsOf: row)
             } else {
                 store.role[running.number] = 0
             }
         }
-        var belowNumbers: [Int32] = []
-        var aboveNumbers: [Int32] = []  // -1 - row for running trials
-        var aboveTrialNumbers: [Int32] = []
         // Finished trials lacking a value of some dimension drop out.
-        for column in columns {
-            column.values.withUnsafeBufferPointer { values in
-                store.role.withUnsafeMutableBufferPointer { roles in
-                    for number in 0..<roles.count where roles[number] == 1 || roles[number] == 2 {
-                        if !(number < values.count && !values[number].isNaN) { roles[number] = 0 }
-                    }
-                }
+        store.role.withUnsafeMutableBufferPointer { roles in
+            for column in columns {
+                for number in column.missing where roles[Int(number)] == 1 || roles[Int(number)] == 2 { roles[Int(number)] = 0 }
             }
         }
-        store.role.withUnsafeMutableBufferPointer { roles in
+        // Kernels in trial number order; above, a running trial is -1 - its row.
+        var belowNumbers: [Int32] = []
+        var aboveNumbers: [Int32] = []
+        var aboveTrialNumbers: [Int32] = []
+        store.role.withUnsafeBufferPointer { roles in
         store.kernelIndex.withUnsafeMutableBufferPointer { kernelIndex in
         trials.withUnsafeBufferPointer { trials in
             for index in trials.indices {
                 let number = trials[index].number
-                let role = roles[number]
-                if role == 0 { continue }
-                if role == 3 {
-                    kernelIndex[number] = Int32(aboveNumbers.count)
-                    aboveNumbers.append(Int32(-1 - runningRow[number]!))
-                    aboveTrialNumbers.append(Int32(number))
-                    continue
-                }
-                if role == 1 {
+                switch roles[number] {
+                case 1:
                     kernelIndex[number] = Int32(belowNumbers.count)
                     belowNumbers.append(Int32(number))
-                } else {
-                    kernelIndex[number] = Int32(aboveNumbers.count)
+                case 2:
                     aboveNumbers.append(Int32(number))
                     aboveTrialNumbers.append(Int32(number))
+                case 3:
+                    aboveNumbers.append(Int32(-1 - runningRow[number]!))
+                    aboveTrialNumbers.append(Int32(number))
+                default: break
                 }
             }
         }}}
@@ -424,94 +442,67 @@ public final class TPESampler: Sampler {
             context.below.reset(dimensions: parzenDimensions, observationCount: belowNumbers.count,
                                 observationWeights: $0, settings: settings)
         }
-        // Above: stored in the order of the dimension that pruned most last time (see ParzenEstimator.reset).
-        let arrangedDimension = min(context.workspace.leadingDimension, dimensionCount - 1)
-        context.arrangement.removeAll(keepingCapacity: true)
-        if aboveNumbers.count + 1 >= ParzenEstimator.pruningKernelCount {
-            store.role.withUnsafeBufferPointer { role in
-                store.kernelIndex.withUnsafeBufferPointer { kernelIndex in
-                    for number in columns[arrangedDimension].sorted where role[Int(number)] == 2 {
-                        context.arrangement.append(kernelIndex[Int(number)])
-                    }
-                    for number in runningNumbers where role[number] == 3 { context.arrangement.append(kernelIndex[number]) }
-                }
-            }
-        }
-        aboveWeights.withUnsafeBufferPointer { weights in
-            context.arrangement.withUnsafeBufferPointer { arrangement in
-                context.above.reset(dimensions: parzenDimensions, observationCount: aboveNumbers.count,
-                                    observationWeights: weights, settings: settings,
-                                    arrangement: arrangement.count == aboveNumbers.count ? arrangement : nil,
-                                    arrangedDimension: arrangedDimension)
-            }
-        }
-
         var belowValues = [Double](repeating: 0, count: belowNumbers.count)
-        var aboveValues = [Double](repeating: 0, count: aboveNumbers.count)
-        var belowSorted: [Int32] = []
-        var aboveSorted: [Int32] = []
-        belowSorted.reserveCapacity(belowNumbers.count)
-        aboveSorted.reserveCapacity(aboveNumbers.count)
+        var belowSorted = [Int32](repeating: 0, count: belowNumbers.count)
         for (d, column) in columns.enumerated() {
             column.values.withUnsafeBufferPointer { values in
                 belowValues.withUnsafeMutableBufferPointer { belowValues in
-                    belowNumbers.withUnsafeBufferPointer { belowNumbers in
-                        for kernel in belowNumbers.indices { belowValues[kernel] = values[Int(belowNumbers[kernel])] }
-                    }
-                }
-                aboveValues.withUnsafeMutableBufferPointer { aboveValues in
-                    aboveNumbers.withUnsafeBufferPointer { aboveNumbers in
-                        for kernel in aboveNumbers.indices {
-                            let number = aboveNumbers[kernel]
-                            aboveValues[kernel] = number >= 0
-                                ? values[Int(number)] : runningValues[Int(-1 - number) * dimensionCount + d]
+                    for kernel in belowNumbers.indices { belowValues[kernel] = values[Int(belowNumbers[kernel])] }
+                    // Kernels by (value, trial number), the order of column.sorted: sorted directly when they
+                    // are few, else read off the column.
+                    if belowNumbers.count * 16 <= column.sorted.count {
+                        // Insertion sort (kernel indices follow trial numbers).
+                        belowSorted.withUnsafeMutableBufferPointer { sorted in
+                            for kernel in 0..<sorted.count {
+                                let value = belowValues[kernel]
+                                var position = kernel
+                                while position > 0 && belowValues[Int(sorted[position - 1])] > value {
+                                    sorted[position] = sorted[position - 1]
+                                    position -= 1
+                                }
+                                sorted[position] = Int32(kernel)
+                            }
                         }
-                    }
-                }
-            }
-            belowSorted.removeAll(keepingCapacity: true)
-            aboveSorted.removeAll(keepingCapacity: true)
-            store.role.withUnsafeBufferPointer { role in
-                store.kernelIndex.withUnsafeBufferPointer { kernelIndex in
-                    for number in column.sorted {
-                        switch role[Int(number)] {
-                        case 1: belowSorted.append(kernelIndex[Int(number)])
-                        case 2: aboveSorted.append(kernelIndex[Int(number)])
-                        default: break
-                        }
-                    }
-                }
-            }
-            // Running trials are few: insert each by (value, trial number).
-            for number in runningNumbers where store.role[number] == 3 {
-                let kernel = store.kernelIndex[number]
-                let value = aboveValues[Int(kernel)]
-                var low = 0, high = aboveSorted.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    let other = Int(aboveSorted[middle])
-                    let otherValue = aboveValues[other]
-                    if otherValue < value || (otherValue == value && aboveTrialNumbers[other] < Int32(number)) {
-                        low = middle + 1
                     } else {
-                        high = middle
+                        var position = 0
+                        store.role.withUnsafeBufferPointer { role in
+                            store.kernelIndex.withUnsafeBufferPointer { kernelIndex in
+                                for number in column.sorted where role[Int(number)] == 1 {
+                                    belowSorted[position] = kernelIndex[Int(number)]
+                                    position += 1
+                                }
+                            }
+                        }
                     }
                 }
-                aboveSorted.insert(kernel, at: low)
             }
             belowValues.withUnsafeBufferPointer { values in
                 belowSorted.withUnsafeBufferPointer { sorted in
                     belowNumbers.withUnsafeBufferPointer { numbers in
                         context.below.setObservations(dimension: d, values: values, sorted: sorted, cache: column.constants,
-                                              numbers: numbers)
+                                                      numbers: numbers)
                     }
                 }
             }
-            aboveValues.withUnsafeBufferPointer { values in
-                aboveSorted.withUnsafeBufferPointer { sorted in
-                    aboveNumbers.withUnsafeBufferPointer { numbers in
-                        context.above.setObservations(dimension: d, values: values, sorted: sorted, cache: column.constants,
-                                              numbers: numbers)
+        }
+        // Above: kept between calls, one estimator per subspace.
+        let key = columns.map(ObjectIdentifier.init)
+        let above: IncrementalParzenEstimator
+        if let existing = context.above[key] {
+            above = existing
+        } else {
+            if context.above.count >= 64 { context.above.removeAll() }
+            above = IncrementalParzenEstimator()
+            context.above[key] = above
+        }
+        aboveNumbers.withUnsafeBufferPointer { members in
+            aboveTrialNumbers.withUnsafeBufferPointer { trialNumbers in
+                runningValues.withUnsafeBufferPointer { runningValues in
+                    aboveWeights.withUnsafeBufferPointer { weights in
+                        above.update(columns: key, dimensions: parzenDimensions, values: columns.map(\.values),
+                                     settings: settings, members: members, trialNumbers: trialNumbers,
+                                     runningValues: runningValues, weights: weights,
+                                     arrangeBy: context.workspace.leadingDimension)
                     }
                 }
             }
@@ -524,12 +515,20 @@ public final class TPESampler: Sampler {
             context.belowDensity = [Double](repeating: 0, count: count)
             context.aboveDensity = context.belowDensity
         }
+        if context.priorTerms.count < count { context.priorTerms = [Double](repeating: 0, count: count) }
+        let estimator = above.estimator
         context.candidates.withUnsafeBufferPointer { candidates in
-            context.belowDensity.withUnsafeMutableBufferPointer {
-                context.below.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
-            }
-            context.aboveDensity.withUnsafeMutableBufferPointer {
-                context.above.logDensity(candidates: candidates, count: count, into: $0, workspace: &context.workspace)
+            context.below.prepare(candidates: candidates, count: count, workspace: &context.belowWorkspace)
+            estimator.prepare(candidates: candidates, count: count, workspace: &context.workspace)
+        }
+        context.belowDensity.withUnsafeMutableBufferPointer { belowDensity in
+            context.aboveDensity.withUnsafeMutableBufferPointer { aboveDensity in
+                context.priorTerms.withUnsafeMutableBufferPointer { priorTerms in
+                    Self.densities(below: context.below, above: estimator, count: count, into: belowDensity, aboveDensity,
+                                   priorTerms: priorTerms, belowWorkspace: &context.belowWorkspace,
+                                   aboveWorkspace: &context.workspace, bounds: &context.scoreBounds,
+                                   sequence: &context.sequence, exhaustive: exhaustiveAcquisition)
+                }
             }
         }
         // The first maximum wins, as with NumPy's argmax (NaN scores are passed over). Scores within 1e-12
@@ -551,8 +550,81 @@ public final class TPESampler: Sampler {
         return Array(context.candidates[(best * dimensionCount)..<((best + 1) * dimensionCount)])
     }
 
+    /// log l and log g at the prepared candidates, where they can decide the choice.
+    ///
+    /// log g is at least the prior kernel's term P, so a candidate's score log l - log g is at most
+    /// log l - P; and when l does not prune, its kernel bounds bound log l too
+    /// (`ParzenEstimator.densityUpperBounds`). The candidates are taken in decreasing order of the
+    /// second bound until it
+    /// falls below (the tie rule's threshold of) the best score found; for each, log l is computed, and
+    /// log g if log l - P still reaches the threshold. Every candidate passed over gets log l = 0 and
+    /// log g = +infinity (a score of -infinity): none of them could be the maximum or tie with it.
+    /// The bounds need every exact discrete term to be finite, which holds unless a grid is so fine
+    /// (over 1e12 steps) that an interval's mass can round to zero; such spaces are evaluated in full.
+    private static func densities(below: ParzenEstimator, above: ParzenEstimator, count: Int,
+                                  into belowDensity: UnsafeMutableBufferPointer<Double>,
+                                  _ aboveDensity: UnsafeMutableBufferPointer<Double>,
+                                  priorTerms: UnsafeMutableBufferPointer<Double>,
+                                  belowWorkspace: inout ParzenEstimator.Workspace,
+                                  aboveWorkspace: inout ParzenEstimator.Workspace,
+                                  bounds: inout [Double], sequence: inout [Int], exhaustive: Bool) {
+        func everywhere() {
+            below.logDensity(preparedCount: count, into: belowDensity, workspace: &belowWorkspace)
+            above.logDensity(preparedCount: count, into: aboveDensity, workspace: &aboveWorkspace)
+        }
+        let coarse = above.dimensions.allSatisfy { $0.kind != .discrete || ($0.high - $0.low) / $0.step <= 1e12 }
+        guard above.prunes, count > 1, coarse, !exhaustive else { return everywhere() }
+        let lazyBelow = !below.prunes
+        if lazyBelow {
+            below.densityUpperBounds(preparedCount: count, into: belowDensity, workspace: &belowWorkspace)
+        } else {
+            below.logDensity(preparedCount: count, into: belowDensity, workspace: &belowWorkspace)
+        }
+        above.priorTerms(preparedCount: count, into: priorTerms, workspace: &aboveWorkspace)
+        bounds.removeAll(keepingCapacity: true)
+        for c in 0..<count {
+            guard belowDensity[c].isFinite && priorTerms[c].isFinite else { return everywhere() }
+            bounds.append(belowDensity[c] - priorTerms[c])
+        }
+        sequence.removeAll(keepingCapacity: true)
+        sequence.append(contentsOf: 0..<count)
+        bounds.withUnsafeBufferPointer { bounds in
+            sequence.sort { bounds[$0] > bounds[$1] || (bounds[$0] == bounds[$1] && $0 < $1) }
+            for c in 0..<count {
+                aboveDensity[c] = .infinity
+                if lazyBelow { belowDensity[c] = 0 }
+            }
+            var best = -Double.infinity
+            var last = -1
+            sequence.withUnsafeBufferPointer { sequence in
+                above.logDensity(preparedCount: count, into: aboveDensity, workspace: &aboveWorkspace, sequence: sequence) { c in
+                    if last >= 0 {
+                        let score = belowDensity[last] - aboveDensity[last]
+                        if score > best { best = score }
+                        last = -1
+                    }
+                    // The tie rule's threshold, lowered a little further so that rounding cannot matter.
+                    let scale = max(1, abs(best))
+                    let threshold = best.isFinite ? best - 1e-12 * scale - 1e-9 * scale : -.infinity
+                    if bounds[c] < threshold { return .stop }
+                    if lazyBelow {
+                        let l = below.logDensity(preparedCandidate: c, workspace: &belowWorkspace)
+                        belowDensity[c] = l
+                        if l.isFinite && l - priorTerms[c] < threshold {
+                            belowDensity[c] = 0
+                            return .skip
+                        }
+                    }
+                    last = c
+                    return .evaluate
+                }
+            }
+        }
+    }
+
     /// The weights of n observations, checked as Optuna checks them.
     private func checkedWeights(_ n: Int) throws -> [Double] {
+        if defaultWeighting { return TPESampler.defaultWeights(n) }
         let raw = weights(n)
         let result = Array(raw.prefix(n))
         guard result.count == n else {

@@ -78,13 +78,18 @@ enum TruncatedNormal {
 
     /// `ppf(q, a, b)` given `logMass`, the value of `logGaussMass(a, b)`.
     static func ppf(_ q: Double, _ a: Double, _ b: Double, logMass: Double) -> Double {
+        ppf(q, a, b, logMass: logMass, logTail: logNdtr(a < 0 ? a : -b))
+    }
+
+    /// `ppf(q, a, b, logMass:)` given `logTail`, the value of `logNdtr(a < 0 ? a : -b)`.
+    static func ppf(_ q: Double, _ a: Double, _ b: Double, logMass: Double, logTail: Double) -> Double {
         if a == b { return .nan }
         if q == 0 { return a }
         if q == 1 { return b }
         if a < 0 {
-            return ndtriExp(logSum(logNdtr(a), Foundation.log(q) + logMass))
+            return ndtriExp(logSum(logTail, Foundation.log(q) + logMass))
         }
-        return -ndtriExp(logSum(logNdtr(-b), log1p(-q) + logMass))
+        return -ndtriExp(logSum(logTail, log1p(-q) + logMass))
     }
 
     /// The log density at x of N(mu, sigma) truncated to [low, high] (Optuna's `_truncnorm.logpdf`).
