@@ -4,9 +4,12 @@ import PackageDescription
 /// The hot loops (TPE's kernel sums, expression evaluation) are written for SIMD; swiftc's default x86-64
 /// target has neither AVX2 nor FMA, and building for Haswell (2013) and later was 2-3x faster here
 /// (../shared/bench/sr/EVALUATION_FACTS.md). Set SYMSTUDY_PORTABLE=1 to build for any x86-64.
+/// SYMSTUDY_FMA tells the kernels that fused multiply-add is an instruction (it is on arm64 too).
 let hotLoopSettings: [SwiftSetting] = {
     #if arch(x86_64)
-    if Context.environment["SYMSTUDY_PORTABLE"] == nil { return [.unsafeFlags(["-target-cpu", "haswell"])] }
+    if Context.environment["SYMSTUDY_PORTABLE"] == nil {
+        return [.unsafeFlags(["-target-cpu", "haswell"]), .define("SYMSTUDY_FMA")]
+    }
     #endif
     return []
 }()
@@ -32,7 +35,7 @@ let package = Package(
         // Optuna-like study engine; knows nothing of GP.
         .target(name: "StudyEngine", dependencies: ["CGSL"], swiftSettings: hotLoopSettings),
         // GP engine; knows nothing of studies.
-        .target(name: "SymbolicRegression", dependencies: ["CGSL"]),
+        .target(name: "SymbolicRegression", dependencies: ["CGSL"], swiftSettings: hotLoopSettings),
         .target(name: "Environments"),
         .target(
             name: "PolicyLearning",
@@ -43,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "symstudy",
             dependencies: [
-                "PolicyLearning", "StudyService", "Dashboard", "StudyEngine",
+                "PolicyLearning", "StudyService", "Dashboard", "StudyEngine", "SymbolicRegression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,12 +54,13 @@ let package = Package(
         .executableTarget(
             name: "symstudy-bench",
             dependencies: [
-                "StudyEngine",
+                "StudyEngine", "SymbolicRegression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/symstudy-bench"
         ),
         .testTarget(name: "StudyEngineTests", dependencies: ["StudyEngine"]),
+        .testTarget(name: "SymbolicRegressionTests", dependencies: ["SymbolicRegression"]),
         .testTarget(name: "symstudyTests", dependencies: ["symstudy"]),
     ],
     swiftLanguageModes: [.v6]

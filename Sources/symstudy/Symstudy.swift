@@ -6,6 +6,6 @@ struct Symstudy: ParsableCommand {
         commandName: "symstudy",
         abstract: "Find small, readable symbolic policies and formulas: studies of genetic-programming runs.",
         version: "0.1.0",
-        subcommands: [DemoCommand.self]
+        subcommands: [DemoCommand.self, FitCommand.self]
     )
 }
