@@ -119,7 +119,7 @@ import Testing
         var rng = RandomSource(seed: 8)
         let x = (0..<400).map { _ in [rng.uniform(-1, 1), rng.uniform(-1, 1)] }
         let labels = x.map { $0[0] + 0.5 * $0[1] > 0.1 ? "yes" : "no" }
-        let classifier = SymbolicClassifier(parameters: Self.parameters { $0.generations = 8 })
+        let classifier = SymbolicClassifier(parameters: Self.parameters { $0.generations = 8; $0.metric = .logLoss })
         try classifier.fit(try Dataset(rows: x), labels: labels)
         #expect(classifier.classes == ["no", "yes"])
         let predicted = try classifier.predict(try Dataset(rows: x))
@@ -132,7 +132,7 @@ import Testing
 
     @Test func transformerKeepsTheLeastCorrelatedComponents() throws {
         let data = try Self.data(rows: 200) { $0[0] * $0[1] }
-        let transformer = SymbolicTransformer(parameters: Self.parameters { $0.generations = 3 }, hallOfFame: 20, components: 5)
+        let transformer = SymbolicTransformer(parameters: Self.parameters { $0.generations = 3; $0.metric = .pearson }, hallOfFame: 20, components: 5)
         try transformer.fit(data)
         #expect(transformer.components.count == 5)
         let features = try transformer.transform(data)

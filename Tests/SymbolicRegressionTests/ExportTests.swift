@@ -12,10 +12,10 @@ import Testing
         var rng = RandomSource(seed: 21)
         var p = GPParameters()
         p.functionSet = functionSet
-        p.initDepth = 3...5
+        p.initDepth = 2...4
         p.constRange = -3...3
         let generator = ProgramGenerator(parameters: p, featureCount: 4)
-        var list = (0..<40).map { _ in generator.build(&rng) }
+        var list = (0..<40).map { _ in generator.build(&rng) }.filter { $0.length <= 40 }
         list.append(Program([.function(.add), .constant(1e-7), .function(.div), .feature(0), .constant(-0.1)]))
         list.append(Program([.function(.neg), .function(.sub), .constant(-2.5), .feature(1)]))
         list.append(Program([.constant(0.30000000000000004)]))
@@ -66,14 +66,20 @@ import Testing
         let matrix = rows.map { "[" + $0.map { "\($0)" }.joined(separator: ",") + "]" }.joined(separator: ",")
         var script = "import json, numpy as np, sympy as sp, importlib.util, sys\nX = np.array([\(matrix)])\nout = []\n"
         script += "syms = sp.symbols('\(Self.names.joined(separator: " "))')\n"
+        // NumPy's printer rewrites Heaviside into Piecewise; an undefined function prints as a call.
+        script += "H = sp.Function('H')\n"
         for (index, program) in Self.programs.enumerated() {
             let module = directory.appendingPathComponent("m\(index).py")
             try CodeExport.python(program, functionSet: Self.functionSet, featureNames: Self.names).write(to: module, atomically: true, encoding: .utf8)
             let sympyText = SymPyFormat.string(program, functionSet: Self.functionSet, featureNames: Self.names, protected: true)
             script += """
             spec = importlib.util.spec_from_file_location('m\(index)', '\(module.path)'); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
-            e = sp.sympify(\(ProgramJSON.quote(sympyText)), locals=dict(zip(\(Self.names.map { "'\($0)'" }), syms)))
-            f = sp.lambdify(syms, e, modules='numpy')
+            text = \(ProgramJSON.quote(sympyText))
+            try:
+                e = sp.sympify(text, evaluate=False, locals=dict(zip([\(Self.names.map { "'\($0)'" }.joined(separator: ", "))], syms), Heaviside=H))
+            except Exception as error:
+                sys.exit('sympy cannot parse ' + text + ': ' + str(error)[-200:])
+            f = sp.lambdify(syms, e, modules=[{'H': np.heaviside}, 'numpy'])
             with np.errstate(all='ignore'):
                 s = np.broadcast_to(np.asarray(f(*[X[:, i] for i in range(4)]), dtype=float), (X.shape[0],))
             out.append([list(map(float, m.predict(X))), list(map(float, s))])

@@ -41,6 +41,8 @@ import Testing
             let a = Float(rows[row][0]), b = Float(rows[row][1])
             // Rows on a protection boundary or a step may fall either side in Float.
             if Swift.abs(Swift.abs(a) - 0.001) < 1e-6 || Swift.abs(Swift.abs(b) - 0.001) < 1e-6 || Swift.abs(a - b) < 1e-5 { continue }
+            // tan near its poles amplifies the rounding of its argument to Float.
+            if op == .tan, Swift.abs(exact[row]) > 50 { continue }
             let tolerance = 2e-5 * Swift.max(1, Swift.abs(exact[row]))
             #expect(Swift.abs(fast[row] - exact[row]) <= tolerance, "\(op.name)\(rows[row].prefix(op.arity)): fast \(fast[row]) exact \(exact[row])")
         }

@@ -70,17 +70,19 @@ enum VectorMath {
     }
 
     @inline(__always) static func expElement(_ x: Float) -> Float {
-        let xc = Swift.min(Swift.max(x, -86.643), 88.72283)
+        let xc = Swift.min(Swift.max(x, -87.33654), 88.72283)
         let n = fma(xc, 1.44269504088896341, 0.5).rounded(.down)
         let r = fma(-n, -2.12194440e-4, fma(-n, 0.693359375, xc))
         let z = r * r
         var q = fma(fma(1.9875691500e-4, r, 1.3981999507e-3), r, 8.3334519073e-3)
         q = fma(fma(fma(q, r, 4.1665795894e-2), r, 1.6666665459e-1), r, 5.0000001201e-1)
         let p = fma(q, z, r + 1)
-        // 2^(n-1) from the integer in the low bits of n + 1.5 * 2^23; then times 2 (n reaches 128 at the top).
-        let nBits = (n + 12582912.0).bitPattern & 0x7f_ffff
-        let scale = Float(bitPattern: (nBits &- 0x40_0000 &+ 126) << 23)
-        var value = p * scale * 2
+        // 2^n as 2^(n -/+ 1) times 2 or 1/2 (n runs from -126 to 128, one step beyond the exponent range at each
+        // end), the power built from the integer in the low bits of (n -/+ 1) + 1.5 * 2^23.
+        let up = n > 0
+        let nBits = ((up ? n - 1 : n + 1) + 12582912.0).bitPattern & 0x7f_ffff
+        let scale = Float(bitPattern: (nBits &- 0x40_0000 &+ 127) << 23)
+        var value = p * scale * (up ? 2 : 0.5)
         value = x < -87.33654 ? 0 : value
         value = x > 88.72283 ? .infinity : value
         return x.isNaN ? x : value

@@ -16,37 +16,41 @@ public enum ProgramJSON {
         })
     }
 
-    /// Reads a JSON tree written by `string`.
+    /// Reads a JSON tree written by `string` (constants exactly: JSONDecoder reads the shortest decimals back
+    /// to the same Double).
     public static func parse(_ text: String, functionSet: FunctionSet) throws -> Program {
-        guard let data = text.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
-            throw ProgramError.parse(text: String(text.prefix(80)), position: 0, reason: "not JSON")
+        let tree: JSONNode
+        do { tree = try JSONDecoder().decode(JSONNode.self, from: Data(text.utf8)) } catch {
+            throw ProgramError.parse(text: String(text.prefix(80)), position: 0, reason: "not a program's JSON tree: \(error)")
         }
         var nodes: [Node] = []
-        try append(object, to: &nodes, functionSet: functionSet, text: text)
+        try tree.append(to: &nodes, functionSet: functionSet, text: text)
         return try Program.validated(nodes)
     }
 
-    private static func append(_ object: Any, to nodes: inout [Node], functionSet: FunctionSet, text: String) throws {
-        guard let dictionary = object as? [String: Any] else {
-            throw ProgramError.parse(text: String(text.prefix(80)), position: 0, reason: "a node must be an object")
-        }
-        if let name = dictionary["op"] as? String {
-            guard let template = functionSet.template(named: name) else { throw ProgramError.unknownOperator(name) }
-            let args = dictionary["args"] as? [Any] ?? []
-            guard args.count == Int(template.arity) else {
-                throw ProgramError.parse(text: String(text.prefix(80)), position: 0, reason: "'\(name)' needs \(template.arity) args, has \(args.count)")
+    /// One node of the JSON tree.
+    struct JSONNode: Decodable {
+        var op: String?
+        var args: [JSONNode]?
+        var feature: Int?
+        var constant: Double?
+
+        func append(to nodes: inout [Node], functionSet: FunctionSet, text: String) throws {
+            if let op {
+                guard let template = functionSet.template(named: op) else { throw ProgramError.unknownOperator(op) }
+                let args = self.args ?? []
+                guard args.count == Int(template.arity) else {
+                    throw ProgramError.parse(text: String(text.prefix(80)), position: 0, reason: "'\(op)' needs \(template.arity) args, has \(args.count)")
+                }
+                nodes.append(template)
+                for arg in args { try arg.append(to: &nodes, functionSet: functionSet, text: text) }
+            } else if let feature {
+                nodes.append(.feature(feature))
+            } else if let constant {
+                nodes.append(.constant(constant))
+            } else {
+                throw ProgramError.parse(text: String(text.prefix(80)), position: 0, reason: "a node needs 'op', 'feature' or 'constant'")
             }
-            nodes.append(template)
-            for arg in args { try append(arg, to: &nodes, functionSet: functionSet, text: text) }
-        } else if let feature = dictionary["feature"] as? Int {
-            nodes.append(.feature(feature))
-        } else if let value = dictionary["constant"] as? NSNumber {
-            nodes.append(.constant(value.doubleValue))
-        } else if let value = dictionary["constant"] as? String, let number = Double(value) {
-            nodes.append(.constant(number))
-        } else {
-            throw ProgramError.parse(text: String(text.prefix(80)), position: 0, reason: "a node needs 'op', 'feature' or 'constant'")
         }
     }
 

@@ -6,7 +6,7 @@ import Foundation
 /// Every operator is protected: for finite arguments it returns a finite value, never NaN or infinity.
 /// Division, log and inverse follow gplearn (a denominator or argument with magnitude at most 0.001 gives 1,
 /// 0 and 0), sqrt and log take the magnitude, exp saturates its argument at 80, pow is `|a|^b` (0 when
-/// `|a| <= 0.001`, exponent saturated), and any result beyond the largest `Float` saturates there.
+/// `|a| <= 0.001`, at most exp(80)), and any result beyond the largest `Float` saturates there.
 public enum BuiltinOperator: UInt16, CaseIterable, Sendable, Hashable {
     case add, sub, mul, div, sqrt, log, abs, neg, inv, max, min, sin, cos, tan, sig, exp, pow, square
     case gt, ifThenElse, and, or
@@ -19,6 +19,8 @@ public enum BuiltinOperator: UInt16, CaseIterable, Sendable, Hashable {
     public static let protectionThreshold = 0.001
     /// exp's argument saturates here (exp(80) is finite in Float).
     public static let expLimit = 80.0
+    /// exp(80): the largest value of exp and pow.
+    public static let expOfLimit = Foundation.exp(80.0)
 
     /// The name used in text, JSON and `FunctionSet` lists (gplearn's names where gplearn has the function).
     public var name: String {
@@ -107,7 +109,7 @@ public enum BuiltinOperator: UInt16, CaseIterable, Sendable, Hashable {
         case .exp: return Foundation.exp(Swift.min(a, BuiltinOperator.expLimit))
         case .pow:
             guard Swift.abs(a) > t else { return 0 }
-            return Foundation.exp(Swift.min(b * Foundation.log(Swift.abs(a)), BuiltinOperator.expLimit))
+            return Swift.min(Foundation.pow(Swift.abs(a), b), BuiltinOperator.expOfLimit)
         case .square: return Self.saturate(a * a)
         case .gt: return a > b ? 1 : 0
         case .ifThenElse: return a > 0 ? b : c
