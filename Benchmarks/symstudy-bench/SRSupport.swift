@@ -159,9 +159,9 @@ struct OperonTreeFile {
 
 /// Times the fast evaluator (with the linear-scaling R2 fused in) on given programs.
 enum TreeTiming {
-    static func run(_ programs: [Program], data: Dataset, threads: Int) throws -> (wall: Double, cpu: Double, checksum: Double) {
+    static func run(_ programs: [Program], data: Dataset, threads: Int, blockSize: Int) throws -> (wall: Double, cpu: Double, checksum: Double) {
         let evaluator = try PopulationEvaluator(data: data, functionSet: OperonTreeFile.functionSet, metric: .r2,
-                                                linearScaling: true, threads: threads)
+                                                linearScaling: true, threads: threads, blockSize: blockSize)
         _ = evaluator.scores(Array(programs.prefix(256)))
         let wall0 = Clock.wall(), cpu0 = Clock.processCPU()
         let scores = evaluator.scores(programs)

@@ -20,6 +20,7 @@ struct SRCommonOptions: ParsableArguments {
     @Option(help: "Preset: 'gplearn' (gplearn's defaults) or 'symstudy' (linear scaling, bloat limits, smaller tournaments).") var preset = "symstudy"
     @Option(help: "Levenberg-Marquardt iterations per generation for the best share (0: off).") var constantFitting = 0
     @Option(help: "Data folder (../shared/data/sr).") var data = SRManifest.defaultFolder
+    @Option(help: "Rows per evaluation block.") var blockSize = 512
 
     /// The GP parameters of a preset; the function set is the harness's (sr_common.GP_FUNCTIONS).
     func parameters(seed: UInt64, threads: Int) throws -> GPParameters {
@@ -29,6 +30,7 @@ struct SRCommonOptions: ParsableArguments {
         p.functionSet = try FunctionSet(["add", "sub", "mul", "div", "sin", "cos", "log", "sqrt"])
         p.randomState = seed
         p.threads = threads
+        p.blockSize = blockSize
         switch preset {
         case "gplearn": break
         case "symstudy":
@@ -44,6 +46,7 @@ struct SRCommonOptions: ParsableArguments {
             p.pHoistMutation = 0.04
             p.pPointMutation = 0.06
             p.pPointReplace = 0.1
+            p.elitism = 5
             p.stoppingCriteria = 1.0
         default: throw ValidationError("--preset must be gplearn or symstudy, not '\(preset)'")
         }
@@ -143,6 +146,7 @@ struct SREvalOnly: ParsableCommand {
     @Option(help: "Comma-separated thread counts.") var threads = "1,2"
     @Option(help: "Repetition label.") var rep = 0
     @Option(help: "Data folder (../shared/data/sr).") var data = SRManifest.defaultFolder
+    @Option(help: "Rows per evaluation block.") var blockSize = 512
     @Option(help: "Output JSON-lines path (appended).") var out = "results/symstudy_evalonly.jsonl"
 
     func run() throws {
@@ -153,7 +157,7 @@ struct SREvalOnly: ParsableCommand {
             let check = try file.verify(against: "\(trees)/\(name).check", data: dataset)
             for threadCount in threads.split(separator: ",").compactMap({ Int($0) }) {
                 let load0 = SRLoad.start()
-                let timing = try TreeTiming.run(file.programs, data: dataset, threads: threadCount)
+                let timing = try TreeTiming.run(file.programs, data: dataset, threads: threadCount, blockSize: blockSize)
                 let load = SRLoad.stop(load0)
                 let nodeEvals = Double(file.operonLength) * Double(dataset.rowCount)
                 let record: [String: Any] = [

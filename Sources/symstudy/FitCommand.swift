@@ -37,9 +37,10 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Reject offspring deeper than this (bloat limit).") var maxDepth: Int?
     @Option(help: "Reject offspring longer than this (bloat limit).") var maxLength: Int?
     @Flag(help: "Score programs after the best affine map a + b * program (least squares).") var linearScaling = false
+    @Option(help: "Best programs copied unchanged into the next generation.") var elitism = 0
     @Option(help: "Levenberg-Marquardt iterations per fitted program per generation (0: off).") var constantFitting = 0
-    @Option(help: "Share of each generation whose constants are fitted.") var constantFittingShare = 0.1
-    @Option(help: "Rows used by the per-generation constant fit.") var constantFittingRows = 2000
+    @Option(help: "Share of each generation whose constants are fitted.") var constantFittingShare = 0.02
+    @Option(help: "Rows used by the per-generation constant fit.") var constantFittingRows = 500
     @Option(help: "Levenberg-Marquardt iterations on the final program.") var constantFittingFinal = 100
     @Option(help: "Seed (the same seed gives the same program).") var seed: UInt64 = 0
     @Option(help: "Worker threads.") var threads = 1
@@ -87,6 +88,7 @@ struct FitCommand: ParsableCommand {
         p.maxDepth = maxDepth
         p.maxLength = maxLength
         p.linearScaling = linearScaling
+        p.elitism = elitism
         if constantFitting > 0 {
             p.constantFitting = ConstantFitting(iterations: constantFitting, share: constantFittingShare,
                                                 maxRows: constantFittingRows, finalIterations: constantFittingFinal)

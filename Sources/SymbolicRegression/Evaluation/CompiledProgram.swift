@@ -5,6 +5,11 @@ enum Operand: Equatable {
     case constant(Float)
 
     /// Encoded for an instruction: slots >= 0, columns as `-1 - feature`.
+    var isConstant: Bool {
+        if case .constant = self { return true }
+        return false
+    }
+
     var reference: Int32 {
         switch self {
         case .slot(let s): return s
@@ -71,34 +76,38 @@ struct CompiledProgram {
             case .feature: stack.append(.column(Int32(node.featureIndex)))
             case .constant: stack.append(.constant(Float(node.value)))
             case .function:
+                // Arguments in fixed locals: compiling allocates nothing per node.
                 let arity = Int(node.arity)
-                var args: [Operand] = []
-                for _ in 0..<arity { args.append(stack.removeLast()) }
-                if args.allSatisfy({ if case .constant = $0 { return true } else { return false } }) {
-                    stack.append(.constant(CompiledProgram.fold(node, args, functionSet)))
+                var a0 = stack.removeLast()
+                var a1 = arity > 1 ? stack.removeLast() : Operand.constant(0)
+                var a2 = arity > 2 ? stack.removeLast() : Operand.constant(0)
+                var a3 = arity > 3 ? stack.removeLast() : Operand.constant(0)
+                if a0.isConstant && a1.isConstant && a2.isConstant && a3.isConstant {
+                    stack.append(.constant(CompiledProgram.fold(node, a0, a1, a2, a3, functionSet)))
                     continue
                 }
-                let builtin = node.builtin
                 var form = Instruction.Form.pointers
                 var k: Float = 0
-                if arity == 2, let op = builtin {
-                    if case .constant(let value) = args[1] {
-                        form = .constantSecond; k = value; args = [args[0]]
-                    } else if case .constant(let value) = args[0] {
+                if arity == 2, let op = node.builtin {
+                    if case .constant(let value) = a1 {
+                        form = .constantSecond; k = value
+                    } else if case .constant(let value) = a0 {
                         form = op.isCommutative ? .constantSecond : .constantFirst
-                        k = value; args = [args[1]]
+                        k = value; a0 = a1
                     }
+                    if form != .pointers { a1 = .constant(0) }
                 } else {
-                    args = args.map(pointerOperand)
+                    a0 = pointerOperand(a0)
+                    if arity > 1 { a1 = pointerOperand(a1) }
+                    if arity > 2 { a2 = pointerOperand(a2) }
+                    if arity > 3 { a3 = pointerOperand(a3) }
                 }
                 // A fresh destination: a kernel whose output aliases an input fails the compiler's runtime
                 // overlap check and runs its scalar loop.
                 let slot = allocate()
-                for arg in args { release(arg) }
-                var instruction = Instruction(op: node.code, form: form, destination: slot, k: k)
-                let refs = args.map(\.reference) + [0, 0, 0, 0]
-                instruction.a = refs[0]; instruction.b = refs[1]; instruction.c = refs[2]; instruction.d = refs[3]
-                instructions.append(instruction)
+                release(a0); release(a1); release(a2); release(a3)
+                instructions.append(Instruction(op: node.code, form: form, destination: slot,
+                                                a: a0.reference, b: a1.reference, c: a2.reference, d: a3.reference, k: k))
                 stack.append(.slot(slot))
             }
         }
@@ -109,9 +118,9 @@ struct CompiledProgram {
 
     /// The value of an operator on constants, computed by the batch kernels themselves so that folding does
     /// not change a single bit of the program's output.
-    static func fold(_ node: Node, _ args: [Operand], _ functionSet: FunctionSet) -> Float {
+    static func fold(_ node: Node, _ a0: Operand, _ a1: Operand, _ a2: Operand, _ a3: Operand, _ functionSet: FunctionSet) -> Float {
         var values = [Float](repeating: 0, count: 4)
-        for (index, arg) in args.enumerated() { if case .constant(let v) = arg { values[index] = v } }
+        for (index, arg) in [a0, a1, a2, a3].enumerated() { if case .constant(let v) = arg { values[index] = v } }
         var result: Float = 0
         values.withUnsafeBufferPointer { v in
             withUnsafeMutablePointer(to: &result) { out in

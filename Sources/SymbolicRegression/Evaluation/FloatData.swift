@@ -16,7 +16,9 @@ final class FloatData: @unchecked Sendable {
     init(_ data: Dataset, target override: [Double]? = nil) {
         rows = data.rowCount
         featureCount = data.featureCount
-        stride = (rows + 15) / 16 * 16
+        // Columns 64 bytes off any multiple of 4 KiB from each other (see EvaluationScratch.slotStride).
+        let rounded = (rows + 15) / 16 * 16
+        stride = rounded % 1024 == 0 ? rounded + 16 : rounded
         features = .allocate(capacity: max(1, featureCount) * stride)
         features.initialize(repeating: 0, count: max(1, featureCount) * stride)
         for (f, column) in data.columns.enumerated() {
@@ -52,6 +54,9 @@ final class FloatData: @unchecked Sendable {
 /// output column for metrics that need every prediction.
 final class EvaluationScratch: @unchecked Sendable {
     let blockSize: Int
+    /// Distance between two slots: the block plus 64 bytes, so that no two slots sit a multiple of 4 KiB
+    /// apart (a store to one would then stall the loads from the other: 4K aliasing).
+    let slotStride: Int
     private(set) var slotCapacity: Int
     private(set) var slots: UnsafeMutablePointer<Float>
     let column: UnsafeMutablePointer<Float>
@@ -59,9 +64,10 @@ final class EvaluationScratch: @unchecked Sendable {
 
     init(blockSize: Int, rows: Int) {
         self.blockSize = blockSize
+        slotStride = blockSize + 16
         slotCapacity = 16
-        slots = .allocate(capacity: slotCapacity * blockSize + 4)
-        slots.initialize(repeating: 0, count: slotCapacity * blockSize + 4)
+        slots = .allocate(capacity: slotCapacity * slotStride)
+        slots.initialize(repeating: 0, count: slotCapacity * slotStride)
         columnLength = max(rows, 1)
         column = .allocate(capacity: columnLength)
         column.initialize(repeating: 0, count: columnLength)
@@ -72,8 +78,8 @@ final class EvaluationScratch: @unchecked Sendable {
         guard count > slotCapacity else { return }
         slots.deallocate()
         slotCapacity = count * 2
-        slots = .allocate(capacity: slotCapacity * blockSize + 4)
-        slots.initialize(repeating: 0, count: slotCapacity * blockSize + 4)
+        slots = .allocate(capacity: slotCapacity * slotStride)
+        slots.initialize(repeating: 0, count: slotCapacity * slotStride)
     }
 
     deinit {

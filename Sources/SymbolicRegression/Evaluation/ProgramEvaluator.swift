@@ -28,25 +28,26 @@ struct ProgramEvaluator {
              scratch: EvaluationScratch, materialize: Bool = false) -> (total: FitnessSums, inBag: FitnessSums?) {
         scratch.reserve(slots: program.slotCount + 1)
         let block = scratch.blockSize
+        let slotStride = scratch.slotStride
         let slots = scratch.slots
         let features = data.features
         let stride = data.stride
         let custom = functionSet.customOperators
         var total = FitnessSums(), inBag = FitnessSums()
         var shift: Float = 0
-        let constantOutputSlot = slots + program.slotCount * block
+        let constantOutputSlot = slots + program.slotCount * slotStride
         var start = 0
         while start < data.rows {
             let n = Swift.min(block, data.rows - start)
             @inline(__always) func pointer(_ reference: Int32) -> UnsafeMutablePointer<Float> {
-                reference >= 0 ? slots + Int(reference) * block : features + Int(-1 - reference) * stride + start
+                reference >= 0 ? slots + Int(reference) * slotStride : features + Int(-1 - reference) * stride + start
             }
             for ins in program.instructions {
                 FloatKernels.run(ins, pointer(ins.destination), pointer(ins.a), pointer(ins.b), pointer(ins.c), pointer(ins.d), n, custom)
             }
             let output: UnsafeMutablePointer<Float>
             switch program.output {
-            case .slot(let s): output = slots + Int(s) * block
+            case .slot(let s): output = slots + Int(s) * slotStride
             case .column(let c): output = features + Int(c) * stride + start
             case .constant(let value):
                 for i in 0..<n { constantOutputSlot[i] = value }

@@ -113,33 +113,41 @@ enum VectorMath {
 
     // MARK: - Batches
 
-    /// True when every argument lies in sin/cos/tan's exact reduction range (and none is NaN or infinite).
-    @inline(__always) static func inReductionRange(_ x: UnsafePointer<Float>, _ n: Int) -> Bool {
-        var largest: UInt32 = 0
-        for i in 0..<n { largest = Swift.max(largest, x[i].bitPattern & 0x7fff_ffff) }
-        return largest <= reductionLimitBits
-    }
-
+    /// `out` must not overlap `x` (the evaluator never writes a slot it reads).
     static func sin(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-        if inReductionRange(x, n) {
-            for i in 0..<n { out[i] = sinElement(x[i]) }
-        } else {
+        var largest: UInt32 = 0
+        for i in 0..<n {
+            let v = x[i]
+            largest = Swift.max(largest, v.bitPattern & 0x7fff_ffff)
+            out[i] = sinElement(v)
+        }
+        if largest > reductionLimitBits {
             for i in 0..<n { out[i] = Foundation.sin(x[i]) }
         }
     }
 
+    /// `out` must not overlap `x` (the evaluator never writes a slot it reads).
     static func cos(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-        if inReductionRange(x, n) {
-            for i in 0..<n { out[i] = cosElement(x[i]) }
-        } else {
+        var largest: UInt32 = 0
+        for i in 0..<n {
+            let v = x[i]
+            largest = Swift.max(largest, v.bitPattern & 0x7fff_ffff)
+            out[i] = cosElement(v)
+        }
+        if largest > reductionLimitBits {
             for i in 0..<n { out[i] = Foundation.cos(x[i]) }
         }
     }
 
+    /// `out` must not overlap `x` (the evaluator never writes a slot it reads).
     static func tan(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-        if inReductionRange(x, n) {
-            for i in 0..<n { out[i] = tanElement(x[i]) }
-        } else {
+        var largest: UInt32 = 0
+        for i in 0..<n {
+            let v = x[i]
+            largest = Swift.max(largest, v.bitPattern & 0x7fff_ffff)
+            out[i] = tanElement(v)
+        }
+        if largest > reductionLimitBits {
             for i in 0..<n { out[i] = Foundation.tan(x[i]) }
         }
     }

@@ -43,7 +43,7 @@ public struct ConstantFitting: Sendable, Equatable {
     public var maxRows: Int
     public var finalIterations: Int
 
-    public init(iterations: Int = 10, share: Double = 0.1, maxRows: Int = 2000, finalIterations: Int = 100) {
+    public init(iterations: Int = 10, share: Double = 0.02, maxRows: Int = 500, finalIterations: Int = 100) {
         self.iterations = iterations
         self.share = share
         self.maxRows = maxRows
@@ -96,6 +96,8 @@ public struct GPParameters: Sendable {
     /// Score each program after the best affine map a + b * output (least squares), as Operon does; the final
     /// program includes the map.
     public var linearScaling = false
+    /// The best programs of each generation copied unchanged into the next (0, as gplearn).
+    public var elitism = 0
     /// Fit constants with Levenberg-Marquardt (nil: off, as gplearn).
     public var constantFitting: ConstantFitting? = nil
     /// Rows per evaluation block of the fast evaluator.
@@ -131,6 +133,7 @@ public struct GPParameters: Sendable {
         }
         if case .fixed(let c) = parsimonyCoefficient { try require(c.isFinite, "parsimony_coefficient", c, "a finite number or auto") }
         try require(threads >= 1, "threads", threads, "at least 1")
+        try require(elitism >= 0 && elitism < populationSize, "elitism", elitism, "0 up to population_size - 1")
         if let maxDepth { try require(maxDepth >= 1, "max_depth", maxDepth, "at least 1") }
         if let maxLength { try require(maxLength >= 3, "max_length", maxLength, "at least 3") }
         try require(blockSize >= 8 && blockSize % 8 == 0, "block_size", blockSize, "a multiple of 8")

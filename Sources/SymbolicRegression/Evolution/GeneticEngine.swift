@@ -48,10 +48,19 @@ final class GeneticEngine {
             let started = Date()
             let seeds = (0..<p.populationSize).map { _ in master.next() }
             let parents = population
+            let elites = parents.isEmpty ? [] : Array(parents.indices.sorted {
+                greater ? parents[$0].fitness > parents[$1].fitness : parents[$0].fitness < parents[$1].fitness
+            }.prefix(p.elitism))
             var offspring = [Individual?](repeating: nil, count: p.populationSize)
             offspring.withUnsafeMutableBufferPointer { buffer in
                 nonisolated(unsafe) let out = buffer
                 ParallelLoop.run(count: p.populationSize, threads: p.threads) { worker, index in
+                    if index < elites.count {
+                        var elite = parents[elites[index]]
+                        elite.origin = .elite(parent: elites[index])
+                        out[index] = elite
+                        return
+                    }
                     var rng = RandomSource(seed: seeds[index])
                     var (program, origin) = parents.isEmpty
                         ? (generator.build(&rng), Origin.initial)
@@ -71,7 +80,7 @@ final class GeneticEngine {
                 }
             }
             var next = offspring.map { $0! }
-            nodeEvaluations += next.reduce(0.0) { $0 + Double($1.length) } * Double(fitness.rows)
+            nodeEvaluations += next.dropFirst(elites.count).reduce(0.0) { $0 + Double($1.length) } * Double(fitness.rows)
 
             if let optimizer, optimizer.settings.iterations > 0 {
                 constantFittingEvaluations += optimizer.improve(&next, fitness: fitness, greaterIsBetter: greater,
@@ -143,7 +152,7 @@ final class GeneticEngine {
         switch origin {
         case .initial: return nil
         case .crossover(let p, _), .subtreeMutation(let p), .hoistMutation(let p), .pointMutation(let p),
-             .reproduction(let p), .bloatRejected(let p): return p
+             .reproduction(let p), .bloatRejected(let p), .elite(let p): return p
         }
     }
 

@@ -8,6 +8,8 @@ public enum Origin: Sendable, Equatable {
     case reproduction(parent: Int)
     /// The offspring broke a bloat limit and the parent was copied instead.
     case bloatRejected(parent: Int)
+    /// One of the previous generation's best, copied unchanged (`elitism`).
+    case elite(parent: Int)
 }
 
 /// A program of a population with its fitness.
