@@ -10,7 +10,7 @@
 # default a fresh folder under /tmp), PROBLEMS (throughput, default all:nguyen,all:feynman), GPLEARN_PROBLEMS
 # (gplearn is about 100x slower: default nguyen-1,feynman-I.8.14), EVAL_PROBLEMS (trees for evaluation
 # alone, default nguyen-5,nguyen-1,feynman-I.9.18), QUALITY_PROBLEMS (default all:feynman,all:nguyen),
-# SEEDS (default 0-9), LM_SEEDS (seeds of the runs with constant fitting, default 0-4), REPS (evaluation-alone
+# SCRATCH_PATH (a build folder other than .build), SEEDS (default 0-9), LM_SEEDS (seeds of the runs with constant fitting, default 0-4), REPS (evaluation-alone
 # repetitions, default 3).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -34,8 +34,9 @@ if [ ! -x "$PY" ]; then python3 -m venv "$VENV"; fi
   || "$VENV/bin/pip" install -q "gplearn==0.4.3" "pyoperon==0.6.2" scikit-learn sympy numpy
 
 cd "$REPO"
-swift build -c release --product symstudy-bench >&2
-BIN="$(swift build -c release --show-bin-path)/symstudy-bench"
+SCRATCH=(); if [ -n "${SCRATCH_PATH:-}" ]; then SCRATCH=(--scratch-path "$SCRATCH_PATH"); fi
+swift build -c release --product symstudy-bench "${SCRATCH[@]}" >&2
+BIN="$(swift build -c release --show-bin-path "${SCRATCH[@]}")/symstudy-bench"
 echo "results in $OUT" >&2
 cd "$OUT"
 mkdir -p results

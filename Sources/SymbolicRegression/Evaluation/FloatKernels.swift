@@ -27,12 +27,12 @@ enum FloatKernels {
 
     @inline(__always) static func protectedLog(_ x: Float) -> Float {
         let m = x.magnitude
-        return m > threshold ? VectorMath.logElement(m) : 0
+        return m > threshold ? VectorMath.logNormal(m) : 0
     }
 
     @inline(__always) static func protectedPow(_ x: Float, _ y: Float) -> Float {
         let m = x.magnitude
-        let value = VectorMath.expElement(Swift.min(y * VectorMath.logElement(m), expLimit))
+        let value = VectorMath.expElement(Swift.min(y * VectorMath.logNormal(m), expLimit))
         return m > threshold ? value : 0
     }
 

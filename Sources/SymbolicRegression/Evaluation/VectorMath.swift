@@ -3,7 +3,8 @@ import Foundation
 /// Branch-free single-precision sin, cos, tan, exp and log over batches of rows.
 ///
 /// Glibc's `sinf`, `cosf`, `expf`, `logf` are scalar calls the compiler never vectorises; these are
-/// Cephes-style range reductions and minimax polynomials written as plain scalar code in a loop over the batch,
+/// Cody-Waite range reductions and minimax polynomials (Cephes' for tan, exp and log) written as plain scalar
+/// code in a loop over the batch,
 /// which the compiler turns into vector FMA and blend instructions. sin, cos and tan reduce exactly for
 /// `|x| <= 8192`; a batch holding a larger (or non-finite) argument is computed with the C library instead.
 /// Accuracy against the C library is checked by the tests over the whole input range.
@@ -34,28 +35,39 @@ enum VectorMath {
         return (r, j)
     }
 
-    @inline(__always) static func sinPoly(_ r: Float, _ z: Float) -> Float {
-        fma(fma(fma(-1.9515295891e-4, z, 8.3321608736e-3), z, -1.6666654611e-1) * z, r, r)
+    // pi = pi1 + pi2 + pi3, pi1 with 8 significant bits so that k * pi1 is exact for |k| < 2^16.
+    static let pi1: Float = 3.140625
+    static let pi2: Float = 9.67502593994140625e-4
+    static let pi3: Float = 1.509957990978376432e-7
+    static let oneOverPi: Float = 0.318309886183790671
+    /// 1.5 * 2^23: adding it to an integer-valued float below 2^22 in magnitude puts the integer in the low bits.
+    static let parityMagic: Float = 12582912.0
+
+    /// sin on [-pi/2, pi/2]: r + r^3 P(r^2), a near-minimax fit (error 2e-11 before rounding to Float).
+    @inline(__always) static func sinPoly(_ r: Float) -> Float {
+        let z = r * r
+        var p = fma(-2.3846693074960113e-08, z, 2.7522618786877144e-06)
+        p = fma(p, z, -0.00019840804037504886)
+        p = fma(p, z, 0.008333330495653896)
+        p = fma(p, z, -0.16666666606466382)
+        return fma(p * z, r, r)
     }
 
-    @inline(__always) static func cosPoly(_ z: Float) -> Float {
-        fma(fma(fma(2.443315711809948e-5, z, -1.388731625493765e-3), z, 4.166664568298827e-2) * z, z, fma(-0.5, z, 1))
-    }
-
+    /// sin(x) = (-1)^k sin(x - k pi), k = round(x / pi): one reduction and one polynomial, no select.
     @inline(__always) static func sinElement(_ x: Float) -> Float {
-        let sign = x.bitPattern & 0x8000_0000
-        let (r, j) = reduce(Float(bitPattern: x.bitPattern & 0x7fff_ffff))
-        let z = r * r
-        let value = (j & 2) != 0 ? cosPoly(z) : sinPoly(r, z)
-        return Float(bitPattern: value.bitPattern ^ (sign ^ ((j & 4) << 29)))
+        let k = fma(x, oneOverPi, 0.5).rounded(.down)
+        let r = fma(-k, pi3, fma(-k, pi2, fma(-k, pi1, x)))
+        let sign = ((k + parityMagic).bitPattern & 1) << 31
+        return Float(bitPattern: sinPoly(r).bitPattern ^ sign)
     }
 
+    /// cos(x) = sin(x + pi/2) = (-1)^k sin(x - (k - 1/2) pi), k = round(x / pi + 1/2).
     @inline(__always) static func cosElement(_ x: Float) -> Float {
-        let (r, j) = reduce(Float(bitPattern: x.bitPattern & 0x7fff_ffff))
-        let z = r * r
-        let value = (j & 2) != 0 ? sinPoly(r, z) : cosPoly(z)
-        let flip = ((j ^ (j << 1)) & 4) << 29
-        return Float(bitPattern: value.bitPattern ^ flip)
+        let k = fma(x, oneOverPi, 1).rounded(.down)
+        let m = k - 0.5
+        let r = fma(-m, pi3, fma(-m, pi2, fma(-m, pi1, x)))
+        let sign = ((k + parityMagic).bitPattern & 1) << 31
+        return Float(bitPattern: sinPoly(r).bitPattern ^ sign)
     }
 
     @inline(__always) static func tanElement(_ x: Float) -> Float {
@@ -88,11 +100,11 @@ enum VectorMath {
         return x.isNaN ? x : value
     }
 
-    @inline(__always) static func logElement(_ x: Float) -> Float {
-        let denormal = x < Float.leastNormalMagnitude
-        let xs = denormal ? x * 33554432.0 : x
-        let bits = xs.bitPattern
-        var e = Float(Int32(bitPattern: (bits >> 23) & 0xff) &- 126) - (denormal ? 25 : 0)
+    /// log of a positive, normal, finite x (other arguments give a finite meaningless value): the protected
+    /// log's kernel, which never passes it anything else.
+    @inline(__always) static func logNormal(_ x: Float) -> Float {
+        let bits = x.bitPattern
+        var e = Float(Int32(bitPattern: (bits >> 23) & 0xff) &- 126)
         var m = Float(bitPattern: (bits & 0x007f_ffff) | 0x3f00_0000)
         let small = m < 0.707106781186547524
         e = small ? e - 1 : e
@@ -104,7 +116,13 @@ enum VectorMath {
         var y = q * m * z
         y = fma(e, -2.12194440e-4, y)
         y = fma(-0.5, z, y)
-        var value = fma(e, 0.693359375, m + y)
+        return fma(e, 0.693359375, m + y)
+    }
+
+    /// log over the whole range: denormals scaled up first, 0 gives -inf, negatives and NaN give NaN.
+    @inline(__always) static func logElement(_ x: Float) -> Float {
+        let denormal = x < Float.leastNormalMagnitude
+        var value = logNormal(denormal ? x * 33554432.0 : x) - (denormal ? 25 * 0.693147180559945309 : 0)
         value = x == .infinity ? .infinity : value
         value = x == 0 ? -.infinity : value
         value = x < 0 ? .nan : value
@@ -113,43 +131,33 @@ enum VectorMath {
 
     // MARK: - Batches
 
-    /// `out` must not overlap `x` (the evaluator never writes a slot it reads).
+    /// `element` over the batch with the range check fused into the same pass; a batch with an argument outside
+    /// the exact reduction range is redone with the C library's `fallback`. `out` must not overlap `x` (the
+    /// evaluator never writes a slot it reads).
+    @inline(__always)
+    static func reduced(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int,
+                        _ element: (Float) -> Float, _ fallback: (Float) -> Float) {
+        var largest: UInt32 = 0
+        for i in 0..<n {
+            let v = x[i]
+            largest = Swift.max(largest, v.bitPattern & 0x7fff_ffff)
+            out[i] = element(v)
+        }
+        if largest > reductionLimitBits {
+            for i in 0..<n { out[i] = fallback(x[i]) }
+        }
+    }
+
     static func sin(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-        var largest: UInt32 = 0
-        for i in 0..<n {
-            let v = x[i]
-            largest = Swift.max(largest, v.bitPattern & 0x7fff_ffff)
-            out[i] = sinElement(v)
-        }
-        if largest > reductionLimitBits {
-            for i in 0..<n { out[i] = Foundation.sin(x[i]) }
-        }
+        reduced(x, out, n, { sinElement($0) }, { Foundation.sin($0) })
     }
 
-    /// `out` must not overlap `x` (the evaluator never writes a slot it reads).
     static func cos(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-        var largest: UInt32 = 0
-        for i in 0..<n {
-            let v = x[i]
-            largest = Swift.max(largest, v.bitPattern & 0x7fff_ffff)
-            out[i] = cosElement(v)
-        }
-        if largest > reductionLimitBits {
-            for i in 0..<n { out[i] = Foundation.cos(x[i]) }
-        }
+        reduced(x, out, n, { cosElement($0) }, { Foundation.cos($0) })
     }
 
-    /// `out` must not overlap `x` (the evaluator never writes a slot it reads).
     static func tan(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-        var largest: UInt32 = 0
-        for i in 0..<n {
-            let v = x[i]
-            largest = Swift.max(largest, v.bitPattern & 0x7fff_ffff)
-            out[i] = tanElement(v)
-        }
-        if largest > reductionLimitBits {
-            for i in 0..<n { out[i] = Foundation.tan(x[i]) }
-        }
+        reduced(x, out, n, { tanElement($0) }, { Foundation.tan($0) })
     }
 
     static func exp(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
