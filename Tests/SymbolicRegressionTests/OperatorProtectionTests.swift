@@ -48,36 +48,6 @@ import Testing
         }
     }
 
-    /// `mul(c, x)` leaves are fused into their consumers (scaled in place); the values must not change.
-    @Test func scaledFeatureLeavesGiveTheSameValues() throws {
-        var rng = RandomSource(seed: 17)
-        let data = try Dataset(rows: (0..<300).map { _ in [rng.uniform(-3, 3), rng.uniform(-3, 3)] })
-        let set = TestSupport.all
-        let scaled: (Double, Int) -> [Node] = { c, f in [.function(.mul), .constant(c), .feature(f)] }
-        var programs: [Program] = [Program(scaled(2.5, 0)), Program([.function(.mul), .feature(1), .constant(-0.5)])]
-        for op in BuiltinOperator.allCases {
-            var nodes: [Node] = [.function(op)]
-            for index in 0..<op.arity { nodes += index % 2 == 0 ? scaled(1.7 + Double(index), index % 2) : [.feature(1)] }
-            programs.append(Program(nodes))
-            if op.arity == 2 { programs.append(Program([.function(op), .feature(0)] + scaled(-1e30, 1))) }
-        }
-        programs.append(Program([.function(.add), .constant(2)] + scaled(3e38, 0)))
-        // sin(2 x0) and x1 - 3 x0 are one instruction each: the scaled leaves are not computed apart.
-        #expect(CompiledProgram(Program([.function(.sin)] + scaled(2, 0)), functionSet: set).instructions.count == 1)
-        #expect(CompiledProgram(Program([.function(.sub), .feature(1)] + scaled(3, 0)), functionSet: set).instructions.count == 1)
-        for program in programs {
-            let exact = try ExactEvaluator(functionSet: set).predict(program, on: data)
-            let fast = TestSupport.fastOutput(program, data, set)
-            for row in 0..<data.rowCount {
-                #expect(fast[row].isFinite)
-                if program.nodes[0].builtin == .tan, Swift.abs(exact[row]) > 50 { continue }
-                let tolerance = 2e-5 * Swift.max(1, Swift.abs(exact[row]))
-                #expect(Swift.abs(fast[row] - exact[row]) <= tolerance,
-                        "\(InfixFormat.string(program, functionSet: set)) row \(row): fast \(fast[row]) exact \(exact[row])")
-            }
-        }
-    }
-
     @Test func gplearnProtectionValues() {
         #expect(BuiltinOperator.div.apply(3, 0) == 1)
         #expect(BuiltinOperator.div.apply(3, 0.0005) == 1)

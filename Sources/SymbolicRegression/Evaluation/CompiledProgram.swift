@@ -3,8 +3,6 @@ enum Operand: Equatable {
     case slot(Int32)
     case column(Int32)
     case constant(Float)
-    /// A feature times a constant (`mul(c, x)`), read and scaled in place by the operator that consumes it.
-    case scaled(Int32, Float)
 
     /// Encoded for an instruction: slots >= 0, columns as `-1 - feature`.
     var isConstant: Bool {
@@ -12,15 +10,10 @@ enum Operand: Equatable {
         return false
     }
 
-    var isScaled: Bool {
-        if case .scaled = self { return true }
-        return false
-    }
-
     var reference: Int32 {
         switch self {
         case .slot(let s): return s
-        case .column(let c), .scaled(let c, _): return -1 - c
+        case .column(let c): return -1 - c
         case .constant: return 0
         }
     }
@@ -37,8 +30,6 @@ struct Instruction {
         case constantFirst
         /// Fill the destination with `k`.
         case fill
-        /// `op(sa * a, sb * b)`: pointer arguments scaled first (scaled feature leaves fused in).
-        case scaled
     }
 
     var op: UInt16
@@ -49,8 +40,6 @@ struct Instruction {
     var c: Int32 = 0
     var d: Int32 = 0
     var k: Float = 0
-    var sa: Float = 1
-    var sb: Float = 1
 }
 
 /// A program turned into batch-interpreter instructions once per evaluation: leaves are fused into the operator
@@ -76,22 +65,10 @@ struct CompiledProgram {
         }
         func release(_ operand: Operand) { if case .slot(let s) = operand { free.append(s) } }
         func pointerOperand(_ operand: Operand) -> Operand {
-            switch operand {
-            case .constant(let value):
-                let slot = allocate()
-                instructions.append(Instruction(op: 0, form: .fill, destination: slot, k: value))
-                return .slot(slot)
-            case .scaled(let column, let scale):
-                let slot = allocate()
-                instructions.append(Instruction(op: BuiltinOperator.mul.rawValue, form: .constantSecond, destination: slot,
-                                                a: -1 - column, k: scale))
-                return .slot(slot)
-            default: return operand
-            }
-        }
-        func scale(_ operand: Operand) -> Float {
-            if case .scaled(_, let s) = operand { return s }
-            return 1
+            guard case .constant(let value) = operand else { return operand }
+            let slot = allocate()
+            instructions.append(Instruction(op: 0, form: .fill, destination: slot, k: value))
+            return .slot(slot)
         }
 
         for node in program.nodes.reversed() {
@@ -109,13 +86,8 @@ struct CompiledProgram {
                     stack.append(.constant(CompiledProgram.fold(node, a0, a1, a2, a3, functionSet)))
                     continue
                 }
-                // mul(c, x) and mul(x, c): not computed, but handed to the consumer as a scaled feature.
-                if node.builtin == .mul, arity == 2 {
-                    if case .column(let f) = a0, case .constant(let c) = a1 { stack.append(.scaled(f, c)); continue }
-                    if case .column(let f) = a1, case .constant(let c) = a0 { stack.append(.scaled(f, c)); continue }
-                }
                 var form = Instruction.Form.pointers
-                var k: Float = 0, sa: Float = 1, sb: Float = 1
+                var k: Float = 0
                 if arity == 2, let op = node.builtin {
                     if case .constant(let value) = a1 {
                         form = .constantSecond; k = value
@@ -123,14 +95,7 @@ struct CompiledProgram {
                         form = op.isCommutative ? .constantSecond : .constantFirst
                         k = value; a0 = a1
                     }
-                    if form != .pointers {
-                        a1 = .constant(0)
-                        a0 = pointerOperand(a0)
-                    } else if scale(a0) != 1 || scale(a1) != 1 || a0.isScaled || a1.isScaled {
-                        form = .scaled; sa = scale(a0); sb = scale(a1)
-                    }
-                } else if arity == 1, let op = node.builtin, a0.isScaled, op != .tan {
-                    form = .scaled; sa = scale(a0)
+                    if form != .pointers { a1 = .constant(0) }
                 } else {
                     a0 = pointerOperand(a0)
                     if arity > 1 { a1 = pointerOperand(a1) }
@@ -142,15 +107,12 @@ struct CompiledProgram {
                 let slot = allocate()
                 release(a0); release(a1); release(a2); release(a3)
                 instructions.append(Instruction(op: node.code, form: form, destination: slot,
-                                                a: a0.reference, b: a1.reference, c: a2.reference, d: a3.reference, k: k,
-                                                sa: sa, sb: sb))
+                                                a: a0.reference, b: a1.reference, c: a2.reference, d: a3.reference, k: k))
                 stack.append(.slot(slot))
             }
         }
-        var output = stack.last ?? .constant(0)
-        if output.isScaled { output = pointerOperand(output) }
         self.instructions = instructions
-        self.output = output
+        self.output = stack.last ?? .constant(0)
         self.slotCount = Int(next)
     }
 

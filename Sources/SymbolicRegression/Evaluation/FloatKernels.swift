@@ -11,22 +11,16 @@ enum FloatKernels {
     @inline(__always) static func sat(_ x: Float) -> Float { Swift.min(Swift.max(x, -bound), bound) }
 
     @inline(__always)
-    static func unary(_ form: Instruction.Form, _ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ sa: Float,
-                      _ n: Int, _ f: (Float) -> Float) {
-        if form == .scaled {
-            for i in 0..<n { out[i] = f(sat(a[i] * sa)) }
-        } else {
-            for i in 0..<n { out[i] = f(a[i]) }
-        }
+    static func unary(_ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ n: Int, _ f: (Float) -> Float) {
+        for i in 0..<n { out[i] = f(a[i]) }
     }
 
     @inline(__always)
     static func binary(_ form: Instruction.Form, _ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>,
-                       _ b: UnsafePointer<Float>, _ k: Float, _ sa: Float, _ sb: Float, _ n: Int, _ f: (Float, Float) -> Float) {
+                       _ b: UnsafePointer<Float>, _ k: Float, _ n: Int, _ f: (Float, Float) -> Float) {
         switch form {
         case .constantSecond: for i in 0..<n { out[i] = f(a[i], k) }
         case .constantFirst: for i in 0..<n { out[i] = f(k, a[i]) }
-        case .scaled: for i in 0..<n { out[i] = f(sat(a[i] * sa), sat(b[i] * sb)) }
         default: for i in 0..<n { out[i] = f(a[i], b[i]) }
         }
     }
@@ -54,31 +48,31 @@ enum FloatKernels {
             custom[Int(ins.op - Node.customBase)].evaluate(a, b, into: out, count: n)
             return
         }
-        let k = ins.k, form = ins.form, sa = ins.sa, sb = ins.sb
+        let k = ins.k, form = ins.form
         switch op {
-        case .add: binary(form, out, a, b, k, sa, sb, n) { sat($0 + $1) }
-        case .sub: binary(form, out, a, b, k, sa, sb, n) { sat($0 - $1) }
-        case .mul: binary(form, out, a, b, k, sa, sb, n) { sat($0 * $1) }
-        case .div: binary(form, out, a, b, k, sa, sb, n) { $1.magnitude > threshold ? sat($0 / $1) : 1 }
-        case .max: binary(form, out, a, b, k, sa, sb, n) { Swift.max($0, $1) }
-        case .min: binary(form, out, a, b, k, sa, sb, n) { Swift.min($0, $1) }
-        case .pow: binary(form, out, a, b, k, sa, sb, n) { protectedPow($0, $1) }
-        case .gt: binary(form, out, a, b, k, sa, sb, n) { $0 > $1 ? 1 : 0 }
-        case .and: binary(form, out, a, b, k, sa, sb, n) { $0 > 0 && $1 > 0 ? 1 : 0 }
-        case .or: binary(form, out, a, b, k, sa, sb, n) { $0 > 0 || $1 > 0 ? 1 : 0 }
-        case .isLeftOf, .isTopOf: binary(form, out, a, b, k, sa, sb, n) { $1 - $0 > 0 ? 1 : 0 }
-        case .isRightOf, .isBottomOf: binary(form, out, a, b, k, sa, sb, n) { $1 - $0 < 0 ? 1 : 0 }
-        case .xDistance, .yDistance: binary(form, out, a, b, k, sa, sb, n) { sat($1 - $0) }
-        case .sqrt: unary(form, out, a, sa, n) { $0.magnitude.squareRoot() }
-        case .log: unary(form, out, a, sa, n) { protectedLog($0) }
-        case .abs: unary(form, out, a, sa, n) { $0.magnitude }
-        case .neg: unary(form, out, a, sa, n) { -$0 }
-        case .inv: unary(form, out, a, sa, n) { $0.magnitude > threshold ? 1 / $0 : 0 }
-        case .square: unary(form, out, a, sa, n) { sat($0 * $0) }
-        case .exp: unary(form, out, a, sa, n) { VectorMath.expElement(Swift.min($0, expLimit)) }
-        case .sig: unary(form, out, a, sa, n) { 1 / (1 + VectorMath.expElement(-Swift.min(Swift.max($0, -expLimit), expLimit))) }
-        case .sin: form == .scaled ? VectorMath.sin(a, scale: sa, out, n) : VectorMath.sin(a, out, n)
-        case .cos: form == .scaled ? VectorMath.cos(a, scale: sa, out, n) : VectorMath.cos(a, out, n)
+        case .add: binary(form, out, a, b, k, n) { sat($0 + $1) }
+        case .sub: binary(form, out, a, b, k, n) { sat($0 - $1) }
+        case .mul: binary(form, out, a, b, k, n) { sat($0 * $1) }
+        case .div: binary(form, out, a, b, k, n) { $1.magnitude > threshold ? sat($0 / $1) : 1 }
+        case .max: binary(form, out, a, b, k, n) { Swift.max($0, $1) }
+        case .min: binary(form, out, a, b, k, n) { Swift.min($0, $1) }
+        case .pow: binary(form, out, a, b, k, n) { protectedPow($0, $1) }
+        case .gt: binary(form, out, a, b, k, n) { $0 > $1 ? 1 : 0 }
+        case .and: binary(form, out, a, b, k, n) { $0 > 0 && $1 > 0 ? 1 : 0 }
+        case .or: binary(form, out, a, b, k, n) { $0 > 0 || $1 > 0 ? 1 : 0 }
+        case .isLeftOf, .isTopOf: binary(form, out, a, b, k, n) { $1 - $0 > 0 ? 1 : 0 }
+        case .isRightOf, .isBottomOf: binary(form, out, a, b, k, n) { $1 - $0 < 0 ? 1 : 0 }
+        case .xDistance, .yDistance: binary(form, out, a, b, k, n) { sat($1 - $0) }
+        case .sqrt: unary(out, a, n) { $0.magnitude.squareRoot() }
+        case .log: unary(out, a, n) { protectedLog($0) }
+        case .abs: unary(out, a, n) { $0.magnitude }
+        case .neg: unary(out, a, n) { -$0 }
+        case .inv: unary(out, a, n) { $0.magnitude > threshold ? 1 / $0 : 0 }
+        case .square: unary(out, a, n) { sat($0 * $0) }
+        case .exp: unary(out, a, n) { VectorMath.expElement(Swift.min($0, expLimit)) }
+        case .sig: unary(out, a, n) { 1 / (1 + VectorMath.expElement(-Swift.min(Swift.max($0, -expLimit), expLimit))) }
+        case .sin: VectorMath.sin(a, out, n)
+        case .cos: VectorMath.cos(a, out, n)
         case .tan:
             VectorMath.tan(a, out, n)
             for i in 0..<n { out[i] = sat(out[i]) }

@@ -48,7 +48,7 @@ struct ProgramEvaluator {
             let output: UnsafeMutablePointer<Float>
             switch program.output {
             case .slot(let s): output = slots + Int(s) * slotStride
-            case .column(let c), .scaled(let c, _): output = features + Int(c) * stride + start  // never scaled: compiled away
+            case .column(let c): output = features + Int(c) * stride + start
             case .constant(let value):
                 for i in 0..<n { constantOutputSlot[i] = value }
                 output = constantOutputSlot

@@ -148,30 +148,6 @@ enum VectorMath {
         }
     }
 
-    /// `reduced` of `scale * x` (saturated): a scaled feature leaf fused into sin or cos.
-    @inline(__always)
-    static func reduced(_ x: UnsafePointer<Float>, _ scale: Float, _ out: UnsafeMutablePointer<Float>, _ n: Int,
-                        _ element: (Float) -> Float, _ fallback: (Float) -> Float) {
-        let bound = Float.greatestFiniteMagnitude
-        var largest: UInt32 = 0
-        for i in 0..<n {
-            let v = Swift.min(Swift.max(x[i] * scale, -bound), bound)
-            largest = Swift.max(largest, v.bitPattern & 0x7fff_ffff)
-            out[i] = element(v)
-        }
-        if largest > reductionLimitBits {
-            for i in 0..<n { out[i] = fallback(Swift.min(Swift.max(x[i] * scale, -bound), bound)) }
-        }
-    }
-
-    static func sin(_ x: UnsafePointer<Float>, scale: Float, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-        reduced(x, scale, out, n, { sinElement($0) }, { Foundation.sin($0) })
-    }
-
-    static func cos(_ x: UnsafePointer<Float>, scale: Float, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-        reduced(x, scale, out, n, { cosElement($0) }, { Foundation.cos($0) })
-    }
-
     static func sin(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
         reduced(x, out, n, { sinElement($0) }, { Foundation.sin($0) })
     }
