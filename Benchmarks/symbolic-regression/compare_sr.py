@@ -155,9 +155,17 @@ def quality():
                 failures.append(f"median test R2 on {problem}: symstudy {best_ours:.6f} < pyoperon {med['pyoperon']:.6f}")
     print("\nexact recoveries in total: " + ", ".join(f"{t} {totals[t]}" for t in tools if tools[t]))
     if tools["pyoperon"] and tools["symstudy+LM"]:
-        ref = max(totals["pyoperon"], totals["pyoperon+LM"])
-        if totals["symstudy+LM"] < ref:
-            failures.append(f"exact recovery with constant fitting: symstudy+LM {totals['symstudy+LM']} < pyoperon's best {ref}")
+        # Like for like: the problems and seeds symstudy+LM ran, counted for every tool.
+        runs = {(r["problem"], r["seed"]) for r in tools["symstudy+LM"]}
+        same = {t: sum(bool(r["sympy_recovered"]) for r in rs if (r["problem"], r["seed"]) in runs) for t, rs in tools.items()}
+        both = {(r["problem"], r["seed"]) for r in tools["pyoperon+LM"]} & runs
+        print(f"on the {len(runs)} (problem, seed) runs symstudy+LM made: " + ", ".join(f"{t} {same[t]}" for t in tools if tools[t])
+              + (f"; on the {len(both)} pyoperon+LM also made: "
+                 + ", ".join(f"{t} {sum(bool(r['sympy_recovered']) for r in rs if (r['problem'], r['seed']) in both)}"
+                             for t, rs in tools.items() if rs) if both else ""))
+        ref = max(same["pyoperon"], same["pyoperon+LM"])
+        if same["symstudy+LM"] < ref:
+            failures.append(f"exact recovery with constant fitting: symstudy+LM {same['symstudy+LM']} < pyoperon's {ref} on the same runs")
 
 
 evalonly()
