@@ -4,9 +4,12 @@ import PackageDescription
 /// The hot loops (TPE's kernel sums, expression evaluation) are written for SIMD; swiftc's default x86-64
 /// target has neither AVX2 nor FMA, and building for Haswell (2013) and later was 2-3x faster here
 /// (../shared/bench/sr/EVALUATION_FACTS.md). Set SYMSTUDY_PORTABLE=1 to build for any x86-64.
+/// SYMSTUDY_FMA tells the kernels that fused multiply-add is an instruction (it is on arm64 too).
 let hotLoopSettings: [SwiftSetting] = {
     #if arch(x86_64)
-    if Context.environment["SYMSTUDY_PORTABLE"] == nil { return [.unsafeFlags(["-target-cpu", "haswell"])] }
+    if Context.environment["SYMSTUDY_PORTABLE"] == nil {
+        return [.unsafeFlags(["-target-cpu", "haswell"]), .define("SYMSTUDY_FMA")]
+    }
     #endif
     return []
 }()
@@ -49,7 +52,7 @@ let package = Package(
             swiftSettings: hotLoopSettings
         ),
         // GP engine; knows nothing of studies.
-        .target(name: "SymbolicRegression", dependencies: ["CGSL"]),
+        .target(name: "SymbolicRegression", dependencies: ["CGSL"], swiftSettings: hotLoopSettings),
         // Classic control, object-level games, rendering, object extraction, the Python bridge; steps are hot loops.
         .target(name: "Environments", swiftSettings: hotLoopSettings + optimizedInDebug),
         .target(
@@ -62,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "symstudy",
             dependencies: [
-                "PolicyLearning", "Environments", "StudyService", "Dashboard", "StudyEngine",
+                "PolicyLearning", "Environments", "StudyService", "Dashboard", "StudyEngine", "SymbolicRegression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "symstudy-bench",
             dependencies: [
-                "StudyEngine",
+                "StudyEngine", "SymbolicRegression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/symstudy-bench"
@@ -83,6 +86,7 @@ let package = Package(
             name: "StudyEngineTests",
             dependencies: ["StudyEngine", "TestSupport", "symstudy-storage-worker", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "SymbolicRegressionTests", dependencies: ["SymbolicRegression", "TestSupport"]),
         .testTarget(name: "symstudyTests", dependencies: ["symstudy", "StudyEngine", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"]),
         .testTarget(name: "PolicyLearningTests", dependencies: ["PolicyLearning", "Environments", "TestSupport"]),

@@ -9,7 +9,7 @@ struct SymstudyBench: ParsableCommand {
         commandName: "symstudy-bench",
         abstract: "Benchmarks of symstudy's study engine, in the JSON shape of ../shared/bench/optuna's harnesses.",
         discussion: "Compare with Optuna in the same run: Benchmarks/study-engine/compare_optuna.sh runs both and prints the ratios.",
-        subcommands: [Quality.self, Overhead.self, Pruning.self, StorageThroughput.self, StorageWorker.self]
+        subcommands: [Quality.self, Overhead.self, Pruning.self, StorageThroughput.self, StorageWorker.self, SymbolicRegressionBench.self]
     )
 }
 

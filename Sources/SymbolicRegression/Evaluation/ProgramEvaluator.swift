@@ -1,0 +1,147 @@
+/// Which sums the evaluator accumulates while it runs a program.
+enum FusedFitness {
+    /// None: only the output (written to a column when asked).
+    case none
+    case absoluteError
+    case squaredError
+    /// Moments of prediction and target (Pearson, R2 and MSE after linear scaling).
+    case moments
+}
+
+/// Row weights of a weighted evaluation: the in-bag weights (sample weight times the program's sample mask)
+/// and the total weights (sample weights), so out-of-bag sums are total minus in-bag.
+struct RowWeights {
+    var inBag: UnsafePointer<Float>
+    var total: UnsafePointer<Float>
+}
+
+/// The batch interpreter: runs a compiled program over blocks of rows, one operator at a time over the whole
+/// block (a switch per node and block, never per row), into slots of a reused scratch buffer, and accumulates
+/// the fitness sums of each block right after computing it, while it is still in cache.
+struct ProgramEvaluator {
+    let data: FloatData
+    let functionSet: FunctionSet
+
+    /// Runs `program`; returns the total sums and, for a weighted evaluation, the in-bag sums.
+    /// With `materialize`, the output of every row is also written to `scratch.column`.
+    func run(_ program: CompiledProgram, fitness: FusedFitness, weights: RowWeights? = nil,
+             scratch: EvaluationScratch, materialize: Bool = false) -> (total: FitnessSums, inBag: FitnessSums?) {
+        scratch.reserve(slots: program.slotCount + 1)
+        let block = scratch.blockSize
+        let slotStride = scratch.slotStride
+        let slots = scratch.slots
+        let features = data.features
+        let stride = data.stride
+        let custom = functionSet.customOperators
+        var total = FitnessSums(), inBag = FitnessSums()
+        var shift: Float = 0
+        let constantOutputSlot = slots + program.slotCount * slotStride
+        var start = 0
+        while start < data.rows {
+            let n = Swift.min(block, data.rows - start)
+            @inline(__always) func pointer(_ reference: Int32) -> UnsafeMutablePointer<Float> {
+                reference >= 0 ? slots + Int(reference) * slotStride : features + Int(-1 - reference) * stride + start
+            }
+            for ins in program.instructions {
+                FloatKernels.run(ins, pointer(ins.destination), pointer(ins.a), pointer(ins.b), pointer(ins.c), pointer(ins.d), n, custom)
+            }
+            let output: UnsafeMutablePointer<Float>
+            switch program.output {
+            case .slot(let s): output = slots + Int(s) * slotStride
+            case .column(let c): output = features + Int(c) * stride + start
+            case .constant(let value):
+                for i in 0..<n { constantOutputSlot[i] = value }
+                output = constantOutputSlot
+            }
+            if start == 0 { shift = output[0] }
+            if materialize { (scratch.column + start).update(from: output, count: n) }
+            if let weights {
+                accumulateWeighted(output, start, n, shift, weights.total, fitness, &total)
+                accumulateWeighted(output, start, n, shift, weights.inBag, fitness, &inBag)
+            } else {
+                accumulate(output, start, n, shift, fitness, &total)
+            }
+            start += n
+        }
+        total.shift = Double(shift)
+        inBag.shift = Double(shift)
+        if weights == nil {
+            total.weight = Double(data.rows)
+            total.y = data.centredSum
+            total.yy = data.centredSquareSum
+            return (total, nil)
+        }
+        return (total, inBag)
+    }
+
+    @inline(__always) private func load(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD8<Float> {
+        UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    /// Unweighted sums of one block, in Float lanes, flushed to Double once per block.
+    private func accumulate(_ p: UnsafePointer<Float>, _ start: Int, _ n: Int, _ shift: Float,
+                            _ fitness: FusedFitness, _ sums: inout FitnessSums) {
+        let vectorEnd = n & ~7
+        switch fitness {
+        case .none: return
+        case .absoluteError:
+            let y = UnsafePointer(data.target + start)
+            var acc = SIMD8<Float>()
+            var i = 0
+            while i < vectorEnd { let e = load(p, i) - load(y, i); acc += e.replacing(with: -e, where: e .< 0); i += 8 }
+            var tail: Float = 0
+            while i < n { tail += (p[i] - y[i]).magnitude; i += 1 }
+            sums.absoluteError += Double(acc.sum()) + Double(tail)
+        case .squaredError:
+            let y = UnsafePointer(data.target + start)
+            var acc = SIMD8<Float>()
+            var i = 0
+            while i < vectorEnd { let e = load(p, i) - load(y, i); acc.addProduct(e, e); i += 8 }
+            var tail: Float = 0
+            while i < n { let e = p[i] - y[i]; tail += e * e; i += 1 }
+            sums.squaredError += Double(acc.sum()) + Double(tail)
+        case .moments:
+            let y = UnsafePointer(data.centredTarget + start)
+            var sp = SIMD8<Float>(), spp = SIMD8<Float>(), spy = SIMD8<Float>()
+            let s = SIMD8<Float>(repeating: shift)
+            var i = 0
+            while i < vectorEnd {
+                let v = load(p, i) - s
+                sp += v
+                spp.addProduct(v, v)
+                spy.addProduct(v, load(y, i))
+                i += 8
+            }
+            var tp: Float = 0, tpp: Float = 0, tpy: Float = 0
+            while i < n { let v = p[i] - shift; tp += v; tpp += v * v; tpy += v * y[i]; i += 1 }
+            sums.p += Double(sp.sum()) + Double(tp)
+            sums.pp += Double(spp.sum()) + Double(tpp)
+            sums.py += Double(spy.sum()) + Double(tpy)
+        }
+    }
+
+    /// Weighted sums of one block (every sum, whatever the metric: the weighted path is the rare one).
+    private func accumulateWeighted(_ p: UnsafePointer<Float>, _ start: Int, _ n: Int, _ shift: Float,
+                                    _ weights: UnsafePointer<Float>, _ fitness: FusedFitness, _ sums: inout FitnessSums) {
+        guard fitness != .none else { return }
+        let w = weights + start
+        let y = data.target + start
+        let yc = data.centredTarget + start
+        var sw: Float = 0, sa: Float = 0, se: Float = 0, sp: Float = 0, spp: Float = 0, spy: Float = 0, sy: Float = 0, syy: Float = 0
+        for i in 0..<n {
+            let weight = w[i]
+            let e = p[i] - y[i]
+            let v = p[i] - shift
+            sw += weight
+            sa += weight * e.magnitude
+            se += weight * e * e
+            sp += weight * v
+            spp += weight * v * v
+            spy += weight * v * yc[i]
+            sy += weight * yc[i]
+            syy += weight * yc[i] * yc[i]
+        }
+        sums.weight += Double(sw); sums.absoluteError += Double(sa); sums.squaredError += Double(se)
+        sums.p += Double(sp); sums.pp += Double(spp); sums.py += Double(spy); sums.y += Double(sy); sums.yy += Double(syy)
+    }
+}

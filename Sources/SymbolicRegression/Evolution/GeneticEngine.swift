@@ -1,0 +1,192 @@
+import Foundation
+
+/// The generational loop shared by the regressor, the classifier and the transformer: gplearn's evolution
+/// (tournaments, crossover and mutations, parsimony, stopping criteria, run details) with the fast
+/// evaluator, several threads, bloat limits, constant fitting and a Pareto archive.
+final class GeneticEngine {
+    private(set) var parameters: GPParameters
+    let seed: UInt64
+    let featureCount: Int
+    private(set) var population: [Individual] = []
+    private(set) var runDetails: [GenerationRecord] = []
+    private(set) var pareto = ParetoFront()
+    private(set) var nodeEvaluations = 0.0
+    private(set) var constantFittingEvaluations = 0.0
+    private(set) var stopReason = StopReason.generations
+
+    init(parameters: GPParameters, featureCount: Int) {
+        self.parameters = parameters
+        self.featureCount = featureCount
+        self.seed = parameters.randomState ?? UInt64.random(in: 0...UInt64.max)
+    }
+
+    var generationsDone: Int { runDetails.count }
+
+    /// Parameters of a warm-started fit (more generations, other probabilities); the seed stays.
+    func updateParameters(_ parameters: GPParameters) {
+        self.parameters = parameters
+    }
+
+    /// Evolves from the current state (none, or a warm start) up to `parameters.generations`.
+    func run(fitness: FitnessFunction, exact: ExactEvaluator, data: Dataset, target: [Double],
+             callback: GenerationCallback?) {
+        let p = parameters
+        let generator = ProgramGenerator(parameters: p, featureCount: featureCount)
+        var master = RandomSource(seed: seed)
+        for _ in 0..<(generationsDone * p.populationSize) { _ = master.next() }
+        let thresholds = p.methodThresholds
+        let greater = p.metric.greaterIsBetter
+        let sampled = p.maxSamples < 1 ? Int(p.maxSamples * Double(fitness.rows)) : fitness.rows
+        let optimizer = p.constantFitting.map {
+            ConstantOptimizer(settings: $0, functionSet: p.functionSet, data: data, target: target,
+                              linearScaling: p.linearScaling, seed: seed)
+        }
+        if p.verbose { FileHandle.standardError.write((GenerationRecord.tableHeader + "\n").data(using: .utf8)!) }
+        stopReason = .generations
+
+        for generation in generationsDone..<p.generations {
+            let started = Date()
+            let seeds = (0..<p.populationSize).map { _ in master.next() }
+            let parents = population
+            let elites = parents.isEmpty ? [] : Array(parents.indices.sorted {
+                greater ? parents[$0].fitness > parents[$1].fitness : parents[$0].fitness < parents[$1].fitness
+            }.prefix(p.elitism))
+            var offspring = [Individual?](repeating: nil, count: p.populationSize)
+            offspring.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let out = buffer
+                ParallelLoop.run(count: p.populationSize, threads: p.threads) { worker, index in
+                    if index < elites.count {
+                        var elite = parents[elites[index]]
+                        elite.origin = .elite(parent: elites[index])
+                        out[index] = elite
+                        return
+                    }
+                    var rng = RandomSource(seed: seeds[index])
+                    var (program, origin) = parents.isEmpty
+                        ? (generator.build(&rng), Origin.initial)
+                        : Self.breed(parents, generator, thresholds, p.tournamentSize, greater, &rng)
+                    if let parent = Self.parentIndex(origin), Self.breaksLimits(program, p) {
+                        program = parents[parent].program
+                        origin = .bloatRejected(parent: parent)
+                    }
+                    var mask: [Bool]? = nil
+                    if sampled < fitness.rows {
+                        let outOfBag = rng.sampleMask(n: fitness.rows, count: fitness.rows - sampled)
+                        mask = outOfBag.map { !$0 }
+                    }
+                    let score = fitness.score(program, inBag: mask, worker: worker)
+                    out[index] = Individual(program: program, rawFitness: score.raw, fitness: score.raw,
+                                            oobFitness: score.oob, origin: origin, scaling: score.scaling)
+                }
+            }
+            var next = offspring.map { $0! }
+            nodeEvaluations += next.dropFirst(elites.count).reduce(0.0) { $0 + Double($1.length) } * Double(fitness.rows)
+
+            if let optimizer, optimizer.settings.iterations > 0 {
+                constantFittingEvaluations += optimizer.improve(&next, fitness: fitness, greaterIsBetter: greater,
+                                                                threads: p.threads, evaluations: &nodeEvaluations)
+            }
+
+            let coefficient = Self.parsimony(next, p, greater)
+            for index in next.indices {
+                let raw = next[index].rawFitness.isFinite ? next[index].rawFitness : p.metric.worst
+                next[index].rawFitness = raw
+                next[index].fitness = raw - coefficient * Double(next[index].length) * p.metric.sign
+            }
+            population = next
+            let best = Self.bestIndex(next.map(\.rawFitness), greater)
+            for individual in next {
+                pareto.insert(.init(program: individual.program, error: -p.metric.sign * individual.rawFitness,
+                                    rawFitness: individual.rawFitness, scaling: individual.scaling))
+            }
+            let record = GenerationRecord(
+                generation: generation,
+                averageLength: Double(next.reduce(0) { $0 + $1.length }) / Double(next.count),
+                averageFitness: next.reduce(0.0) { $0 + $1.rawFitness } / Double(next.count),
+                bestLength: next[best].length, bestFitness: next[best].rawFitness,
+                bestOOBFitness: next[best].oobFitness ?? .nan,
+                generationTime: Date().timeIntervalSince(started))
+            runDetails.append(record)
+            if p.verbose {
+                FileHandle.standardError.write((record.tableLine(totalGenerations: p.generations) + "\n").data(using: .utf8)!)
+            }
+            let report = GenerationReport(record: record, bestProgram: next[best].program, bestRawFitness: next[best].rawFitness,
+                                          nodeEvaluations: nodeEvaluations, greaterIsBetter: greater)
+            if callback?(report) == .stop { stopReason = .callback; break }
+            let bestFitness = next[best].rawFitness
+            if greater ? bestFitness >= p.stoppingCriteria : bestFitness <= p.stoppingCriteria {
+                stopReason = .stoppingCriteria
+                break
+            }
+        }
+    }
+
+    static func breed(_ parents: [Individual], _ generator: ProgramGenerator, _ thresholds: [Double],
+                      _ tournamentSize: Int, _ greater: Bool, _ rng: inout RandomSource) -> (Program, Origin) {
+        func tournament() -> Int {
+            var best = rng.integer(below: parents.count)
+            for _ in 1..<max(1, tournamentSize) {
+                let contender = rng.integer(below: parents.count)
+                let a = parents[contender].fitness, b = parents[best].fitness
+                if greater ? a > b : a < b { best = contender }
+            }
+            return best
+        }
+        let method = rng.uniform()
+        let parent = tournament()
+        let program = parents[parent].program
+        if method < thresholds[0] {
+            let donor = tournament()
+            return (generator.crossover(program, parents[donor].program, &rng), .crossover(parent: parent, donor: donor))
+        } else if method < thresholds[1] {
+            return (generator.subtreeMutation(program, &rng), .subtreeMutation(parent: parent))
+        } else if method < thresholds[2] {
+            return (generator.hoistMutation(program, &rng), .hoistMutation(parent: parent))
+        } else if method < thresholds[3] {
+            return (generator.pointMutation(program, &rng), .pointMutation(parent: parent))
+        }
+        return (program, .reproduction(parent: parent))
+    }
+
+    static func parentIndex(_ origin: Origin) -> Int? {
+        switch origin {
+        case .initial: return nil
+        case .crossover(let p, _), .subtreeMutation(let p), .hoistMutation(let p), .pointMutation(let p),
+             .reproduction(let p), .bloatRejected(let p), .elite(let p): return p
+        }
+    }
+
+    static func breaksLimits(_ program: Program, _ p: GPParameters) -> Bool {
+        if let maxLength = p.maxLength, program.length > maxLength { return true }
+        if let maxDepth = p.maxDepth, program.depth > maxDepth { return true }
+        return false
+    }
+
+    /// gplearn's parsimony coefficient: fixed, or cov(length, fitness) / var(length) ("auto", with NumPy's
+    /// ddof: 1 for the covariance, 0 for the variance).
+    static func parsimony(_ individuals: [Individual], _ p: GPParameters, _ greater: Bool) -> Double {
+        switch p.parsimonyCoefficient {
+        case .fixed(let c): return c
+        case .auto:
+            let n = Double(individuals.count)
+            guard individuals.count > 1 else { return 0 }
+            let lengths = individuals.map { Double($0.length) }
+            let raws = individuals.map { $0.rawFitness.isFinite ? $0.rawFitness : p.metric.worst }
+            let ml = lengths.reduce(0, +) / n, mf = raws.reduce(0, +) / n
+            var cov = 0.0, variance = 0.0
+            for i in lengths.indices { cov += (lengths[i] - ml) * (raws[i] - mf); variance += (lengths[i] - ml) * (lengths[i] - ml) }
+            cov /= (n - 1); variance /= n
+            let c = cov / variance
+            return c.isFinite ? c : 0
+        }
+    }
+
+    /// Index of the best value (first of ties), as NumPy's argmax/argmin.
+    static func bestIndex(_ values: [Double], _ greater: Bool) -> Int {
+        var best = 0
+        for index in values.indices.dropFirst() {
+            if greater ? values[index] > values[best] : values[index] < values[best] { best = index }
+        }
+        return best
+    }
+}

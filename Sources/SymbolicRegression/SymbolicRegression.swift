@@ -1,1 +1,0 @@
-// The SymbolicRegression module is filled by a later issue (see DESIGN.md).
