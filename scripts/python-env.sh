@@ -8,7 +8,7 @@ set -euo pipefail
 VENV="${SYMSTUDY_VENV:-$HOME/.venvs/symstudy-test}"
 # Pinned: Optuna's schema, journal format and gRPC proxy are those of 5.0.0. grpcio and protobuf are optional in
 # Optuna and installed explicitly for its GrpcStorageProxy.
-REQUIREMENTS=("optuna==5.0.0" "optuna-dashboard==0.21.0" "numpy" "scipy" "grpcio" "protobuf" "PyYAML")
+REQUIREMENTS=("optuna==5.0.0" "optuna-dashboard==0.21.0" "numpy" "scipy" "grpcio" "protobuf" "PyYAML" "grpcio-tools")
 STAMP="$VENV/.symstudy-requirements"
 WANT="$(printf '%s\n' "${REQUIREMENTS[@]}")"
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then

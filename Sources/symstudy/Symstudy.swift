@@ -10,6 +10,7 @@ struct Symstudy: ParsableCommand {
             DemoCommand.self,
             CreateStudyCommand.self, DeleteStudyCommand.self, StudyNamesCommand.self, StudiesCommand.self, StudyCommand.self,
             TrialsCommand.self, BestTrialCommand.self, BestTrialsCommand.self, AskCommand.self, TellCommand.self,
+            ServeCommand.self,
         ]
     )
 }
