@@ -81,7 +81,7 @@ struct SafetyTests {
         #expect(code("incompatible_distribution") == "INVALID_ARGUMENT" && message("incompatible_distribution").contains("'x'"))
         #expect(code("malformed_attribute_json") == "INVALID_ARGUMENT" && message("malformed_attribute_json").contains("value"))
         #expect(code("unknown_state") == "INVALID_ARGUMENT" && message("unknown_state").contains("state"))
-        #expect(code("oversized_message") == "RESOURCE_EXHAUSTED")
+        #expect(code("oversized_message") == "INVALID_ARGUMENT" && message("oversized_message").contains("at most \(4 << 20)"))
         #expect(code("malformed_message") == "INVALID_ARGUMENT", "\(seen["malformed_message"] ?? .null)")
         for name in ["finished_state", "finished_param", "finished_value", "finished_attr"] {
             #expect(code(name) == "UpdateFinishedTrialError" && message(name).contains("Trial#0"), "\(name): \(seen[name] ?? .null)")

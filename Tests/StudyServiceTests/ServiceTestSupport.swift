@@ -114,8 +114,8 @@ final class ChildProcess: @unchecked Sendable {
     /// The port in a `symstudy serve` start line ("listening on 127.0.0.1:PORT ...").
     func servePort() throws -> Int {
         let line = try waitForLine(containing: "listening on")
-        let afterColon = line.split(separator: " ").first { $0.contains(":") && Int($0.split(separator: ":").last ?? "") != nil }
-        guard let port = afterColon.flatMap({ Int($0.split(separator: ":").last!) }) else {
+        let address = line.components(separatedBy: "listening on ").last?.split(separator: " ").first ?? ""
+        guard let port = Int(address.split(separator: ":").last?.filter(\.isNumber) ?? "") else {
             throw TestEnvironment.Missing(description: "no port in '\(line)'")
         }
         return port

@@ -42,7 +42,9 @@ public final class StudyServer: Sendable {
         }
 
         var config = HTTP2ServerTransport.Posix.Config.defaults
-        config.rpc.maxRequestPayloadSize = configuration.maxMessageSize
+        // Requests above the limit get a clear INVALID_ARGUMENT from MessageSizeInterceptor; the transport only
+        // resets streams far beyond it.
+        config.rpc.maxRequestPayloadSize = max(4 * configuration.maxMessageSize, 64 << 20)
         // Pings find connections whose peer vanished without closing them (a machine or network lost).
         config.connection.keepalive.time = .seconds(30)
         config.connection.keepalive.timeout = .seconds(20)
@@ -70,6 +72,7 @@ public final class StudyServer: Sendable {
         let counter = CallCounter()
         self.counter = counter
         let interceptors: [any ServerInterceptor] = [counter] + (configuration.token.map { [TokenInterceptor(token: $0)] } ?? [])
+            + [MessageSizeInterceptor(limit: configuration.maxMessageSize)]
         let server = GRPCServer(transport: transport, services: services, interceptors: interceptors)
         self.server = server
 

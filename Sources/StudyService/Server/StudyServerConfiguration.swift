@@ -22,8 +22,8 @@ public struct StudyServerConfiguration: Sendable {
     public var retryFailedTrials: Bool
     /// How many times one trial may be re-run (nil: without end).
     public var maxRetry: Int?
-    /// The largest request accepted, in bytes; a larger one is refused (RESOURCE_EXHAUSTED) and the server
-    /// goes on serving.
+    /// The largest request accepted, in bytes; a larger one is refused (INVALID_ARGUMENT, naming the size and
+    /// the limit) and the server goes on serving.
     public var maxMessageSize: Int
 
     public init(host: String = "127.0.0.1", port: Int = 13000, token: String? = nil, tlsCertificatePath: String? = nil,

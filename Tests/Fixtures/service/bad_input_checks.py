@@ -58,7 +58,7 @@ def main():
            lambda: stub.SetTrialUserAttribute(pb.SetTrialUserAttributeRequest(trial_id=trial_id, key="k", value="{not json")))
     expect("unknown_state", grpc.StatusCode.INVALID_ARGUMENT,
            lambda: stub.SetTrialStateValues(pb.SetTrialStateValuesRequest(trial_id=trial_id, state=9, values=[1.0])))
-    expect("oversized_message", grpc.StatusCode.RESOURCE_EXHAUSTED,
+    expect("oversized_message", grpc.StatusCode.INVALID_ARGUMENT,
            lambda: stub.SetTrialUserAttribute(pb.SetTrialUserAttributeRequest(trial_id=trial_id, key="big", value='"' + "x" * (5 << 20) + '"')))
     # Not a protobuf message at all, on a real method path.
     raw = channel.unary_unary("/optuna.StorageService/GetTrial", request_serializer=lambda b: b, response_deserializer=lambda b: b)
