@@ -11,6 +11,10 @@ let hotLoopSettings: [SwiftSetting] = {
     return []
 }()
 
+/// Environments and teachers step millions of times in their own tests (extraction over rendered frames, PPO
+/// updates); unoptimised they are 30-100x slower, so they are optimised in debug builds too.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "symstudy",
     platforms: [.macOS(.v15)],
@@ -18,6 +22,7 @@ let package = Package(
         .executable(name: "symstudy", targets: ["symstudy"]),
         .library(name: "StudyEngine", targets: ["StudyEngine"]),
         .library(name: "SymbolicRegression", targets: ["SymbolicRegression"]),
+        .library(name: "Environments", targets: ["Environments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // GSL through pkg-config: random numbers, distributions, special functions, Levenberg-Marquardt.
@@ -39,10 +45,12 @@ let package = Package(
         .target(name: "StudyEngine", dependencies: ["CGSL"], swiftSettings: hotLoopSettings),
         // GP engine; knows nothing of studies.
         .target(name: "SymbolicRegression", dependencies: ["CGSL"]),
-        .target(name: "Environments"),
+        // Classic control, object-level games, rendering, object extraction, the Python bridge; steps are hot loops.
+        .target(name: "Environments", swiftSettings: hotLoopSettings + optimizedInDebug),
         .target(
             name: "PolicyLearning",
-            dependencies: ["SymbolicRegression", "Environments", "StudyEngine"]
+            dependencies: ["SymbolicRegression", "Environments", "StudyEngine", .product(name: "Yams", package: "Yams")],
+            swiftSettings: hotLoopSettings + optimizedInDebug
         ),
         // The study server (`symstudy serve`) and its client storages (grpc://, optuna-grpc://).
         .target(
@@ -60,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "symstudy",
             dependencies: [
-                "PolicyLearning", "StudyService", "Dashboard", "StudyEngine",
+                "PolicyLearning", "Environments", "StudyService", "Dashboard", "StudyEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,9 +81,13 @@ let package = Package(
             ],
             path: "Benchmarks/symstudy-bench"
         ),
-        .testTarget(name: "StudyEngineTests", dependencies: ["StudyEngine"]),
-        .testTarget(name: "symstudyTests", dependencies: ["symstudy"]),
-        .testTarget(name: "StudyServiceTests", dependencies: ["StudyService", "StudyEngine"]),
+        // What the test targets share: the reference Python, the PostgreSQL URL, running the package's binaries.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "StudyEngineTests", dependencies: ["StudyEngine", "TestSupport"]),
+        .testTarget(name: "symstudyTests", dependencies: ["symstudy", "StudyEngine", "TestSupport"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"]),
+        .testTarget(name: "StudyServiceTests", dependencies: ["StudyService", "StudyEngine", "TestSupport"]),
+        .testTarget(name: "PolicyLearningTests", dependencies: ["PolicyLearning", "Environments", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,9 +6,10 @@
 #   scripts/python-env.sh            # prints e.g. /root/.venvs/symstudy-test/bin/python
 set -euo pipefail
 VENV="${SYMSTUDY_VENV:-$HOME/.venvs/symstudy-test}"
+# gymnasium: the Python bridge test drives its CartPole-v1 beside the native one.
 # Pinned: Optuna's schema, journal format and gRPC proxy are those of 5.0.0. grpcio and protobuf are optional in
 # Optuna and installed explicitly for its GrpcStorageProxy.
-REQUIREMENTS=("optuna==5.0.0" "optuna-dashboard==0.21.0" "numpy" "scipy" "grpcio" "protobuf" "PyYAML" "grpcio-tools")
+REQUIREMENTS=("optuna==5.0.0" "optuna-dashboard==0.21.0" "numpy" "scipy" "grpcio" "protobuf" "PyYAML" "gymnasium" "grpcio-tools")
 STAMP="$VENV/.symstudy-requirements"
 WANT="$(printf '%s\n' "${REQUIREMENTS[@]}")"
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then

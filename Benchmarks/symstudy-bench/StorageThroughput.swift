@@ -22,6 +22,8 @@ struct StorageWorker: ParsableCommand {
     @Option(help: "Write 'ready' here, then wait for the file <barrier>.go before starting.") var barrier: String?
     @Option(help: "Write this worker's JSON report here.") var out: String?
     @Option(help: "Worker index for the report.") var index = 0
+    @Flag(help: "Print 'complete N' for each trial this worker completes (for the crash test).") var logTrials = false
+    @Flag(help: "Ctrl-C stops after the running trial; a second Ctrl-C or SIGTERM fails it and quits.") var handleInterrupts = false
 
     func run() throws {
         let url = try StorageURL(parsing: storage)
@@ -37,8 +39,17 @@ struct StorageWorker: ParsableCommand {
         let start = Date().timeIntervalSince1970, cpuStart = Clock.processCPU()
         var errors: [String] = []
         let pause = sleep
+        let interrupts = handleInterrupts ? InterruptHandler(study: study) : nil
+        defer { interrupts?.cancel() }
+        var callbacks: [StudyCallback] = []
+        if logTrials {
+            callbacks.append { _, trial in
+                guard trial.state == .complete else { return }
+                FileHandle.standardOutput.write(Data("complete \(trial.number)\n".utf8))
+            }
+        }
         do {
-            try study.optimize(nTrials: trials, jobs: jobs, catching: .none) { trial in
+            try study.optimize(nTrials: trials, jobs: jobs, catching: .none, callbacks: callbacks) { trial in
                 var params: [String: ParameterValue] = [:]
                 for parameter in BenchmarkFunction.overheadSpace { params[parameter.name] = try parameter.suggest(on: trial) }
                 if pause > 0 { Thread.sleep(forTimeInterval: pause) }

@@ -7,10 +7,10 @@ struct Symstudy: ParsableCommand {
         abstract: "Find small, readable symbolic policies and formulas: studies of genetic-programming runs.",
         version: "0.1.0",
         subcommands: [
-            DemoCommand.self,
+            DemoCommand.self, OptimizeCommand.self,
             CreateStudyCommand.self, DeleteStudyCommand.self, StudyNamesCommand.self, StudiesCommand.self, StudyCommand.self,
             TrialsCommand.self, BestTrialCommand.self, BestTrialsCommand.self, AskCommand.self, TellCommand.self,
-            ServeCommand.self,
+            RolloutCommand.self, BenchCommand.self, TeachCommand.self, RecordCommand.self, ServeCommand.self,
         ]
     )
 }

@@ -3,6 +3,7 @@ import StudyEngine
 @testable import StudyService
 import Synchronization
 import Testing
+import TestSupport
 
 /// `Study.optimize` on a `grpc://` storage: the server samples and prunes; a trial costs Ask + Tell plus
 /// one Report per step.

@@ -2,6 +2,7 @@ import Foundation
 import StudyEngine
 @testable import StudyService
 import Testing
+import TestSupport
 
 /// Workers that die leave no trial RUNNING forever: symstudy workers heartbeat, Optuna workers' trials live
 /// with their connection; failed trials are queued again with their parameters when retry is on.

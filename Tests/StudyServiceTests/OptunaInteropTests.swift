@@ -2,6 +2,7 @@ import Foundation
 @testable import StudyEngine
 @testable import StudyService
 import Testing
+import TestSupport
 
 /// Python Optuna 5.0.0 (from the test virtualenv) against `symstudy serve`, and symstudy's `optuna-grpc://`
 /// storage against Optuna's own proxy server.

@@ -2,6 +2,7 @@ import Foundation
 import StudyEngine
 @testable import StudyService
 import Testing
+import TestSupport
 
 /// Tokens, TLS, the loopback default, and bad input that must not change storage or stop the server.
 @Suite("Safety and bad input")

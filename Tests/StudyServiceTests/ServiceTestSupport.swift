@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import StudyEngine
 @testable import StudyService
 import Synchronization

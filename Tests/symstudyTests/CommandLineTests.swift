@@ -1,31 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `symstudy` binary, as a user would.
 enum SymstudyBinary {
-    static var url: URL {
-        // The test bundle sits in the same products folder as the executable.
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("symstudy").path),
-              directory.path != "/" {
-            directory.deleteLastPathComponent()
-        }
-        return directory.appendingPathComponent("symstudy")
-    }
-
     /// Runs the binary with `arguments`; returns its exit status and what it printed.
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    static func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        let result = try TestProcess.runProduct("symstudy", arguments, environment: environment, input: input)
+        return (result.status, result.stdout, result.stderr)
     }
 }
 

@@ -13,6 +13,8 @@ public enum StorageError: LocalizedError, Equatable, Sendable {
     case backend(String)
     /// A storage URL that names no storage: the URL and what is wrong with it.
     case invalidURL(String, String)
+    /// A line of a journal file is not an operation of Optuna's journal (`line` counts from 1).
+    case invalidJournal(path: String, line: Int, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -26,6 +28,8 @@ public enum StorageError: LocalizedError, Equatable, Sendable {
         case .invalidValue(let why): return why
         case .backend(let why): return "storage error: \(why)"
         case .invalidURL(let url, let why): return "invalid storage URL '\(StorageURL.redactingPassword(url))': \(why)"
+        case .invalidJournal(let path, let line, let reason):
+            return "journal \(path), line \(line): \(reason) (the file was left as it is)"
         }
     }
 }

@@ -84,6 +84,9 @@ public enum StorageURL: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A storage URL with its password replaced by `***`, for messages and logs.
+    public static func redacting(_ url: String) -> String { redactingPassword(url) }
+
     /// The URL with its password replaced by `***`, for messages and logs.
     static func redactingPassword(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://"), let at = url.range(of: "@", options: .backwards),
@@ -102,7 +105,10 @@ extension StorageURL {
         switch self {
         case .memory:
             return InMemoryStorage()
-        case .sqlite, .postgres, .journal:
+        case .journal(let path):
+            // Optuna's journal storage has no heartbeats: a dead worker's trial stays RUNNING there too.
+            return try JournalStorage(path: path)
+        case .sqlite, .postgres:
             throw StorageError.invalidURL(description, "not available in this build yet")
         case .remote(let scheme, _, _):
             throw StorageError.invalidURL(description, "\(scheme):// storages are opened by the study service client (StudyService)")

@@ -110,7 +110,12 @@ extension JSONValue {
     /// Parses JSON text. Non-finite numbers are accepted as Python's json module writes them
     /// (`NaN`, `Infinity`, `-Infinity`), since Optuna writes them that way.
     public static func parse(_ text: String) throws -> JSONValue {
-        var parser = JSONTextParser(Array(text.utf8))
+        try parse(utf8: Array(text.utf8))
+    }
+
+    /// Parses JSON text given as UTF-8 bytes; see `parse(_:)`.
+    static func parse(utf8 bytes: [UInt8]) throws -> JSONValue {
+        var parser = JSONTextParser(bytes)
         return try parser.parseDocument()
     }
 
@@ -122,7 +127,10 @@ extension JSONValue {
         return out
     }
 
-    private func write(to out: inout String) {
+    /// Appends the value's JSON text to `out`, keys sorted; `compact` uses the separators `,` and `:`
+    /// (Python's `separators=(",", ":")`, as in Optuna's journal lines) instead of `, ` and `: `.
+    func write(to out: inout String, compact: Bool = false) {
+        let comma = compact ? "," : ", ", colon = compact ? ":" : ": "
         switch self {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
@@ -132,17 +140,17 @@ extension JSONValue {
         case .array(let values):
             out += "["
             for (index, value) in values.enumerated() {
-                if index > 0 { out += ", " }
-                value.write(to: &out)
+                if index > 0 { out += comma }
+                value.write(to: &out, compact: compact)
             }
             out += "]"
         case .object(let members):
             out += "{"
             for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { out += ", " }
+                if index > 0 { out += comma }
                 JSONValue.writeString(key, to: &out)
-                out += ": "
-                members[key]!.write(to: &out)
+                out += colon
+                members[key]!.write(to: &out, compact: compact)
             }
             out += "}"
         }
@@ -157,28 +165,43 @@ extension JSONValue {
             let digits = String(code, radix: 16)
             out += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
         }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                let code = scalar.value
-                if code >= 0x20, code <= 0x7E {
-                    out.unicodeScalars.append(scalar)
-                } else if code < 0x10000 {
+        // Runs of printable ASCII are copied whole; only what needs escaping is looked at one by one.
+        let utf8 = value.utf8
+        var runStart = utf8.startIndex
+        var index = runStart
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if byte >= 0x20, byte <= 0x7E, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                utf8.formIndex(after: &index)
+                continue
+            }
+            if runStart != index { out += Substring(utf8[runStart..<index]) }
+            if byte < 0x80 {
+                switch byte {
+                case UInt8(ascii: "\""): out += "\\\""
+                case UInt8(ascii: "\\"): out += "\\\\"
+                case 0x08: out += "\\b"
+                case 0x0C: out += "\\f"
+                case UInt8(ascii: "\n"): out += "\\n"
+                case UInt8(ascii: "\r"): out += "\\r"
+                case UInt8(ascii: "\t"): out += "\\t"
+                default: hex4(UInt32(byte))
+                }
+                utf8.formIndex(after: &index)
+            } else {
+                let code = value.unicodeScalars[index].value
+                if code < 0x10000 {
                     hex4(code)
                 } else {
                     let offset = code - 0x10000
                     hex4(0xD800 + (offset >> 10))
                     hex4(0xDC00 + (offset & 0x3FF))
                 }
+                index = value.unicodeScalars.index(after: index)
             }
+            runStart = index
         }
+        if runStart != index { out += Substring(utf8[runStart..<index]) }
         out += "\""
     }
 }
@@ -209,13 +232,20 @@ private struct JSONTextParser {
     }
 
     mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
     }
 
-    mutating func consume(_ literal: String) -> Bool {
-        let utf8 = Array(literal.utf8)
-        guard index + utf8.count <= bytes.count, Array(bytes[index..<index + utf8.count]) == utf8 else { return false }
-        index += utf8.count
+    mutating func consume(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        let matches = literal.withUTF8Buffer { utf8 in (0..<count).allSatisfy { bytes[index + $0] == utf8[$0] } }
+        guard matches else { return false }
+        index += count
         return true
     }
 
@@ -289,55 +319,59 @@ private struct JSONTextParser {
 
     mutating func parseString() throws -> String {
         index += 1
-        var scalars = String.UnicodeScalarView()
-        var raw: [UInt8] = []
-        func flush() {
-            if !raw.isEmpty { scalars.append(contentsOf: String(decoding: raw, as: UTF8.self).unicodeScalars); raw = [] }
-        }
+        let start = index
+        // Most strings have no escapes: they are their bytes.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                flush()
-                return String(scalars)
+                return String(decoding: bytes[start..<index - 1], as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
+        }
+        var utf8 = Array(bytes[start..<index])
+        func append(_ scalar: Unicode.Scalar) { utf8.append(contentsOf: UTF8.encode(scalar)!) }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: utf8, as: UTF8.self)
             }
             if byte < 0x20 {
                 throw JSONParseError(offset: index, reason: "control character 0x\(String(byte, radix: 16)) in a string (escape it)")
             }
             if byte == UInt8(ascii: "\\") {
-                flush()
                 index += 1
                 guard index < bytes.count else { break }
                 let escape = bytes[index]
                 index += 1
                 switch escape {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
+                case UInt8(ascii: "b"): utf8.append(0x08)
+                case UInt8(ascii: "f"): utf8.append(0x0C)
+                case UInt8(ascii: "n"): utf8.append(0x0A)
+                case UInt8(ascii: "r"): utf8.append(0x0D)
+                case UInt8(ascii: "t"): utf8.append(0x09)
                 case UInt8(ascii: "u"):
                     let code = try parseHex4()
                     if (0xD800..<0xDC00).contains(code) {
                         // A high surrogate combines with a following low one; alone it is unrepresentable.
                         let save = index
                         if consume("\\u"), let low = try? parseHex4(), (0xDC00..<0xE000).contains(low) {
-                            scalars.append(Unicode.Scalar(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))!)
+                            append(Unicode.Scalar(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))!)
                         } else {
                             index = save
-                            scalars.append("\u{FFFD}")
+                            append("\u{FFFD}")
                         }
                     } else {
-                        scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
+                        append(Unicode.Scalar(code) ?? "\u{FFFD}")
                     }
                 default: throw JSONParseError(offset: index - 2, reason: "unknown escape '\\\(Character(Unicode.Scalar(escape)))'")
                 }
                 continue
             }
-            raw.append(byte)
+            utf8.append(byte)
             index += 1
         }
         throw JSONParseError(offset: index, reason: "unterminated string")

@@ -1,1 +1,0 @@
-// The Environments module is filled by a later issue (see DESIGN.md).

@@ -1,1 +1,0 @@
-// The PolicyLearning module is filled by a later issue (see DESIGN.md).

@@ -1,1 +1,0 @@
-../StudyEngineTests/TestEnvironment.swift
