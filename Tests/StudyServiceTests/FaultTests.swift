@@ -18,8 +18,8 @@ struct FaultTests {
         let storage = try RemoteStudyStorage(host: "127.0.0.1", port: server.port)
         let study = try Study.create(name: "stale", storage: storage, direction: .minimize)
         let space: [String: ParameterDistribution] = ["x": .float(try FloatDistribution(low: 0, high: 1))]
-        let beating = try storage.askTrial(studyID: study.id, searchSpace: space, heartbeats: true)
-        let silent = try storage.askTrial(studyID: study.id, searchSpace: space, heartbeats: true)
+        let beating = try #require(try storage.askTrial(studyID: study.id, searchSpace: space, maxTrials: nil, heartbeats: true))
+        let silent = try #require(try storage.askTrial(studyID: study.id, searchSpace: space, maxTrials: nil, heartbeats: true))
         #expect(beating.heartbeatInterval == 0.2)
         let failed = try ServiceTestSupport.eventually(5) {
             try storage.recordHeartbeat(trialID: beating.id)

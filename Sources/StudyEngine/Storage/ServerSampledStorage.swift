@@ -31,8 +31,10 @@ public protocol ServerSampledStorage: StudyStorage {
     /// Starts a trial (the oldest enqueued one, else a new one) and samples every parameter of `searchSpace`.
     /// With `heartbeats`, the worker promises to beat (`HeartbeatStorage.recordHeartbeat`) while it runs the
     /// trial, and the server fails the trial when it stops; without, the trial runs until told (`symstudy ask`
-    /// and a later `symstudy tell`).
-    func askTrial(studyID: Int, searchSpace: [String: ParameterDistribution], heartbeats: Bool) throws -> ServerAskedTrial
+    /// and a later `symstudy tell`). With `maxTrials`, no new trial is created once the study has that many
+    /// (in any state): then nil (an enqueued trial is still taken).
+    func askTrial(studyID: Int, searchSpace: [String: ParameterDistribution], maxTrials: Int?,
+                  heartbeats: Bool) throws -> ServerAskedTrial?
     /// Samples one parameter of a running trial that the ask did not cover; returns its internal value.
     func suggestParameter(trialID: Int, name: String, distribution: ParameterDistribution) throws -> Double
     /// Records an intermediate value; returns whether the study's pruner stops the trial.

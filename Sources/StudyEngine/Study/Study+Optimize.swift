@@ -96,11 +96,8 @@ extension Study {
     /// that `catching` does not catch (after recording the trial as failed).
     func runTrial(objective: @Sendable (Trial) throws -> [Double], catching: ErrorCatching, limit: Int? = nil) throws -> FrozenTrial? {
         try failStaleTrials()
-<<<<<<< HEAD
-        let trial = try ask(fixedDistributions: [:], heartbeats: storage is any HeartbeatStorage)
-=======
-        guard let trial = try ask(ifFewerThan: limit ?? .max) else { return nil }
->>>>>>> main
+        guard let trial = try ask(ifFewerThan: limit ?? .max, fixedDistributions: [:],
+                                  heartbeats: storage is any HeartbeatStorage) else { return nil }
         let root = rootStudy
         root.activeTrialIDs.withLock { _ = $0.insert(trial.id) }
         defer { root.activeTrialIDs.withLock { _ = $0.remove(trial.id) } }

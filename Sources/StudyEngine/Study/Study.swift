@@ -179,24 +179,6 @@ public final class Study: @unchecked Sendable {
     /// With a `ServerSampledStorage`, the server samples: one call starts the trial with every parameter of
     /// `fixedDistributions` and of the search space earlier trials of this process used.
     public func ask(fixedDistributions: [String: ParameterDistribution] = [:]) throws -> Trial {
-<<<<<<< HEAD
-        try ask(fixedDistributions: fixedDistributions, heartbeats: false)
-    }
-
-    /// `ask`, telling a sampling server whether this worker beats the trial's heartbeat (as `optimize` does).
-    func ask(fixedDistributions: [String: ParameterDistribution], heartbeats: Bool) throws -> Trial {
-        if let server = storage as? any ServerSampledStorage {
-            var space = rootStudy.learnedSearchSpace.withLock { $0 } ?? [:]
-            space.merge(fixedDistributions) { $1 }
-            let asked = try server.askTrial(studyID: id, searchSpace: space, heartbeats: heartbeats)
-            let trial = Trial(study: self, asked: asked)
-            for name in fixedDistributions.keys.sorted() {
-                _ = try trial.suggest(name, fixedDistributions[name]!)
-            }
-            return trial
-        }
-        let trialID = try popWaitingTrialID() ?? storage.createTrial(studyID: id, template: nil).id
-=======
         try ask(ifFewerThan: .max, fixedDistributions: fixedDistributions)!
     }
 
@@ -204,6 +186,23 @@ public final class Study: @unchecked Sendable {
     /// worker's): then returns nil. Storages shared by several workers check and create atomically, so
     /// workers sharing a budget end with exactly `limit` trials. An enqueued (WAITING) trial is always taken.
     public func ask(ifFewerThan limit: Int, fixedDistributions: [String: ParameterDistribution] = [:]) throws -> Trial? {
+        try ask(ifFewerThan: limit, fixedDistributions: fixedDistributions, heartbeats: false)
+    }
+
+    /// `ask(ifFewerThan:)`, telling a sampling server whether this worker beats the trial's heartbeat (as
+    /// `optimize` does).
+    func ask(ifFewerThan limit: Int, fixedDistributions: [String: ParameterDistribution], heartbeats: Bool) throws -> Trial? {
+        if let server = storage as? any ServerSampledStorage {
+            var space = rootStudy.learnedSearchSpace.withLock { $0 } ?? [:]
+            space.merge(fixedDistributions) { $1 }
+            guard let asked = try server.askTrial(studyID: id, searchSpace: space, maxTrials: limit == .max ? nil : limit,
+                                                  heartbeats: heartbeats) else { return nil }
+            let trial = Trial(study: self, asked: asked)
+            for name in fixedDistributions.keys.sorted() {
+                _ = try trial.suggest(name, fixedDistributions[name]!)
+            }
+            return trial
+        }
         let trialID: Int
         if let waiting = try popWaitingTrialID() {
             trialID = waiting
@@ -211,7 +210,6 @@ public final class Study: @unchecked Sendable {
             guard let created = try storage.createTrial(studyID: id, template: nil, maxTrials: limit) else { return nil }
             trialID = created.id
         }
->>>>>>> main
         let trial = try Trial(study: self, id: trialID)
         for name in fixedDistributions.keys.sorted() {
             _ = try trial.suggest(name, fixedDistributions[name]!)

@@ -136,15 +136,18 @@ public final class RemoteStudyStorage: ServerSampledStorage, HeartbeatStorage {
 
     // MARK: Sampling in the server
 
-    public func askTrial(studyID: Int, searchSpace: [String: ParameterDistribution], heartbeats: Bool) throws -> ServerAskedTrial {
+    public func askTrial(studyID: Int, searchSpace: [String: ParameterDistribution], maxTrials: Int?,
+                         heartbeats: Bool) throws -> ServerAskedTrial? {
         var request = Symstudy_AskRequest()
         request.study = Self.reference(studyID)
         request.searchSpace = searchSpace.mapValues(\.optunaJSON)
         if let sampler { request.sampler = SymstudyWireFormat.component(name: sampler.name, options: sampler.options) }
         if let pruner { request.pruner = SymstudyWireFormat.component(name: pruner.name, options: pruner.options) }
         request.heartbeat = heartbeats
+        request.maxTrials = Int64(maxTrials ?? 0)
         let sent = request
         let reply = try call("Ask") { try await $0.ask(sent, metadata: $1, options: $2) }
+        if reply.budgetExhausted { return nil }
         if reply.heartbeatInterval > 0 { serverHeartbeatInterval.withLock { $0 = reply.heartbeatInterval } }
         let (_, distributions) = try SymstudyWireFormat.parameters(internal: reply.paramsInternal, distributions: reply.distributions,
                                                                    rpc: "Ask", field: "reply")

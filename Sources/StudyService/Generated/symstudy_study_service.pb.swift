@@ -367,6 +367,9 @@ nonisolated struct Symstudy_AskRequest: Sendable {
   /// the worker will call Heartbeat; the server fails the trial when it stops
   var heartbeat: Bool = false
 
+  /// > 0: create no trial once the study has this many (a shared budget)
+  var maxTrials: Int64 = 0
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -394,6 +397,9 @@ nonisolated struct Symstudy_AskReply: Sendable {
 
   /// seconds between Heartbeat calls the server expects
   var heartbeatInterval: Double = 0
+
+  /// max_trials reached: no trial was started
+  var budgetExhausted: Bool = false
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -933,7 +939,7 @@ nonisolated extension Symstudy_Trial: SwiftProtobuf.Message, SwiftProtobuf._Mess
 
 nonisolated extension Symstudy_AskRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".AskRequest"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}study\0\u{3}search_space\0\u{1}sampler\0\u{1}pruner\0\u{1}heartbeat\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}study\0\u{3}search_space\0\u{1}sampler\0\u{1}pruner\0\u{1}heartbeat\0\u{3}max_trials\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -946,6 +952,7 @@ nonisolated extension Symstudy_AskRequest: SwiftProtobuf.Message, SwiftProtobuf.
       case 3: try { try decoder.decodeSingularMessageField(value: &self._sampler) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._pruner) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.heartbeat) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.maxTrials) }()
       default: break
       }
     }
@@ -971,6 +978,9 @@ nonisolated extension Symstudy_AskRequest: SwiftProtobuf.Message, SwiftProtobuf.
     if self.heartbeat != false {
       try visitor.visitSingularBoolField(value: self.heartbeat, fieldNumber: 5)
     }
+    if self.maxTrials != 0 {
+      try visitor.visitSingularInt64Field(value: self.maxTrials, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -980,6 +990,7 @@ nonisolated extension Symstudy_AskRequest: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs._sampler != rhs._sampler {return false}
     if lhs._pruner != rhs._pruner {return false}
     if lhs.heartbeat != rhs.heartbeat {return false}
+    if lhs.maxTrials != rhs.maxTrials {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -987,7 +998,7 @@ nonisolated extension Symstudy_AskRequest: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Symstudy_AskReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".AskReply"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}trial_id\0\u{1}number\0\u{1}params\0\u{3}params_internal\0\u{1}distributions\0\u{3}heartbeat_interval\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}trial_id\0\u{1}number\0\u{1}params\0\u{3}params_internal\0\u{1}distributions\0\u{3}heartbeat_interval\0\u{3}budget_exhausted\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1001,6 +1012,7 @@ nonisolated extension Symstudy_AskReply: SwiftProtobuf.Message, SwiftProtobuf._M
       case 4: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufDouble>.self, value: &self.paramsInternal) }()
       case 5: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.distributions) }()
       case 6: try { try decoder.decodeSingularDoubleField(value: &self.heartbeatInterval) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.budgetExhausted) }()
       default: break
       }
     }
@@ -1025,6 +1037,9 @@ nonisolated extension Symstudy_AskReply: SwiftProtobuf.Message, SwiftProtobuf._M
     if self.heartbeatInterval.bitPattern != 0 {
       try visitor.visitSingularDoubleField(value: self.heartbeatInterval, fieldNumber: 6)
     }
+    if self.budgetExhausted != false {
+      try visitor.visitSingularBoolField(value: self.budgetExhausted, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1035,6 +1050,7 @@ nonisolated extension Symstudy_AskReply: SwiftProtobuf.Message, SwiftProtobuf._M
     if lhs.paramsInternal != rhs.paramsInternal {return false}
     if lhs.distributions != rhs.distributions {return false}
     if lhs.heartbeatInterval != rhs.heartbeatInterval {return false}
+    if lhs.budgetExhausted != rhs.budgetExhausted {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -96,12 +96,18 @@ struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol {
         let pruner = try decoding { try SymstudyWireFormat.options(of: request.pruner, rpc: rpc, field: "pruner") }
             .map { PrunerSpecification(name: $0.name, options: $0.options) }
         let storage = storage, studies = studies
-        let (studyID, frozen) = try await perform {
+        let limit = request.maxTrials > 0 ? Int(request.maxTrials) : Int.max
+        let (studyID, asked) = try await perform {
             let studyID = try Self.studyID(request.study, in: storage, rpc: rpc)
             let served = try studies.context(studyID: studyID, sampler: sampler, pruner: pruner)
-            let trial = try served.askLock.withLock { _ in try served.study.ask(fixedDistributions: space) }
-            studies.register(trial, in: served)
-            return (studyID, trial.snapshot)
+            let trial = try served.askLock.withLock { _ in try served.study.ask(ifFewerThan: limit, fixedDistributions: space) }
+            if let trial { studies.register(trial, in: served) }
+            return (studyID, trial?.snapshot)
+        }
+        guard let frozen = asked else {
+            var reply = Symstudy_AskReply()
+            reply.budgetExhausted = true
+            return reply
         }
         if request.heartbeat { supervisor.beat(trialID: frozen.id, studyID: studyID) }
         let message = SymstudyWireFormat.message(frozen, studyID: studyID)

@@ -24,7 +24,7 @@ enum ServiceErrorCoding {
             case .duplicatedStudy: code = .alreadyExists
             case .trialFinished: code = .failedPrecondition
             case .invalidDirections, .invalidValue, .invalidURL: code = .invalidArgument
-            case .backend: code = .internalError
+            case .backend, .invalidJournal: code = .internalError
             }
         case let error as DistributionError:
             description = encode(error)
@@ -67,6 +67,8 @@ enum ServiceErrorCoding {
         case .backend(let why): object["case"] = "backend"; object["text"] = .string(why)
         case .invalidURL(let url, let why):
             object["case"] = "invalidURL"; object["text"] = .string(why); object["url"] = .string(url)
+        case .invalidJournal(let path, let line, let reason):
+            object["case"] = "invalidJournal"; object["text"] = .string(reason); object["url"] = .string(path); object["number"] = .int(line)
         }
         return object
     }
@@ -163,6 +165,8 @@ enum ServiceErrorCoding {
         case ("StorageError", "invalidValue"): return StorageError.invalidValue(text)
         case ("StorageError", "backend"): return StorageError.backend(text)
         case ("StorageError", "invalidURL"): return StorageError.invalidURL(object["url"]?.stringValue ?? "", text)
+        case ("StorageError", "invalidJournal"):
+            return StorageError.invalidJournal(path: object["url"]?.stringValue ?? "", line: number, reason: text)
         case ("DistributionError", let name?): return decodeDistributionError(name, object["args"]?.arrayValue ?? [])
         case ("StudyError", "cannotTell"): return StudyError.cannotTell(number: number, state: state)
         case ("StudyError", "wrongNumberOfValues"):

@@ -247,6 +247,7 @@ public final class TPESampler: Sampler {
             case .int(let int): json += "\(int)"
             case .bool(let bool): json += bool ? "true" : "false"
             case .string(let string): json += JSONValue.string(string).jsonText
+            case .null: json += "null"
             }
         }
         json += "}"
