@@ -8,7 +8,7 @@ Usage: python optuna_client_checks.py --port P [--host 127.0.0.1]
 import argparse
 import json
 import math
-import multiprocessing
+import subprocess
 import sys
 import uuid
 import warnings
@@ -21,12 +21,19 @@ def proxy(host, port):
     return p
 
 
-def race_worker(host, port, name, n):
-    import optuna
-    optuna.logging.set_verbosity(optuna.logging.ERROR)
-    warnings.filterwarnings("ignore")
-    study = optuna.load_study(study_name=name, storage=proxy(host, port), sampler=optuna.samplers.RandomSampler())
-    study.optimize(lambda t: t.suggest_float("x", -10, 10) ** 2 + t.suggest_int("k", 0, 100), n_trials=n)
+# Run as its own process (python -c), so that this script may itself be run with -c.
+RACE_WORKER = """
+import sys, warnings
+import optuna
+from optuna.storages import GrpcStorageProxy
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+warnings.filterwarnings("ignore")
+host, port, name, n = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+storage = GrpcStorageProxy(host=host, port=port)
+storage.wait_server_ready(timeout=20)
+study = optuna.load_study(study_name=name, storage=storage, sampler=optuna.samplers.RandomSampler())
+study.optimize(lambda t: t.suggest_float("x", -10, 10) ** 2 + t.suggest_int("k", 0, 100), n_trials=n)
+"""
 
 
 def main():
@@ -77,13 +84,9 @@ def main():
     race = optuna.create_study(study_name=name, storage=storage)
     for i in range(10):
         race.enqueue_trial({"x": float(i), "k": i})
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=race_worker, args=(a.host, a.port, name, 10)) for _ in range(2)]
+    workers = [subprocess.Popen([sys.executable, "-c", RACE_WORKER, a.host, str(a.port), name, "10"]) for _ in range(2)]
     for w in workers:
-        w.start()
-    for w in workers:
-        w.join(120)
-        assert w.exitcode == 0, f"race worker exit {w.exitcode}"
+        assert w.wait(120) == 0, f"race worker exit {w.returncode}"
     raced = race.get_trials(deepcopy=False)
     assert len(raced) == 20 and [t.number for t in raced] == list(range(20)), len(raced)
     assert all(t.state == TrialState.COMPLETE for t in raced), [t.state for t in raced]
