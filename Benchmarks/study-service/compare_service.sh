@@ -109,7 +109,7 @@ def ask_tell():
 med, p99 = measure(ask_tell, n=1000)
 print(f"[latency] symstudy serve   Ask+Tell (11 parameters): median {med:.3f} ms, p99 {p99:.3f} ms")
 PYEOF
-stop "$SERVE_PID"; stop "$PROXY_PID"
+stop "$SERVE_PID"; kill -9 "$PROXY_PID" 2>/dev/null || true; wait "$PROXY_PID" 2>/dev/null || true
 
 "$PY" - "$OUT" "$PROCS" <<'PYEOF'
 import json, sys, re

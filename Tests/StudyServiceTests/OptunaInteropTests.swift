@@ -51,7 +51,7 @@ struct OptunaInteropTests {
         let port = try Self.freePort()
         let script = TestEnvironment.shared.appendingPathComponent("bench/optuna/grpc_proxy_server.py").path
         let proxy = try ChildProcess(try TestEnvironment.python(), [script, "--url", "memory", "--port", "\(port)"])
-        defer { proxy.terminate() }
+        defer { proxy.kill() }  // Optuna's proxy can take minutes to exit on SIGTERM while a client is connected
         _ = try proxy.waitForLine(containing: "listening")
         let storage = try OptunaGrpcStorage(host: "127.0.0.1", port: port)
         let study = try Study.create(name: "from-symstudy", storage: storage, direction: .minimize,
