@@ -7,19 +7,10 @@ import StudyEngine
 /// numbers, increasing trial ids, one winner when workers race for an enqueued trial, finished trials frozen)
 /// and the status codes it maps to Python exceptions. Every trial started here is tied to the connection that
 /// started it, since Optuna's client sends nothing while its objective runs.
-struct OptunaStorageService: Optuna_StorageService.SimpleServiceProtocol {
+struct OptunaStorageService: Optuna_StorageService.SimpleServiceProtocol, StorageBackedService {
     let storage: any StudyStorage
     let studies: ServedStudies
     let supervisor: TrialSupervisor
-
-    /// Runs a storage call off the gRPC threads; storage errors become the status codes of Optuna's servicer.
-    private func perform<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        do { return try await BlockingWork.run(body) } catch { throw ServiceErrorCoding.rpcError(for: error) }
-    }
-
-    private func decoding<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch { throw ServiceErrorCoding.rpcError(for: error) }
-    }
 
     // MARK: Studies
 

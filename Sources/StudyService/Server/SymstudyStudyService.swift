@@ -4,20 +4,12 @@ import StudyEngine
 
 /// symstudy's face of the server: a coarse study API in which the server runs the sampler and the pruner.
 /// A trial costs a worker Ask + Tell, plus one Report per intermediate value and a Heartbeat now and then.
-struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol {
+struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol, StorageBackedService {
     let storage: any StudyStorage
     let studies: ServedStudies
     let supervisor: TrialSupervisor
     /// Seconds between heartbeats the server asks of workers.
     let heartbeatInterval: Double
-
-    private func perform<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        do { return try await BlockingWork.run(body) } catch { throw ServiceErrorCoding.rpcError(for: error) }
-    }
-
-    private func decoding<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch { throw ServiceErrorCoding.rpcError(for: error) }
-    }
 
     private static func studyID(_ reference: Symstudy_StudyRef, in storage: any StudyStorage, rpc: String) throws -> Int {
         switch reference.study {
