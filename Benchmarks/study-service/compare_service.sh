@@ -122,8 +122,8 @@ for line in open(f"{out}/symstudy_grpc.txt"):
 print("# ratios (per wall-second)")
 for p in procs:
     serve = [r for r in json.load(open(f"{out}/optuna_serve_p{p}.json"))["runs"] if r["processes"] == p][0]
-    base = ref[p]["complete_per_s"]
-    print(f"P={p}: Optuna's proxy {base:.1f}/s; Optuna's workers via symstudy serve {serve["complete_per_s"]:.1f}/s ({serve["complete_per_s"] / base:.1f}x, target 4x);"
+    base, served = ref[p]["complete_per_s"], serve["complete_per_s"]
+    print(f"P={p}: Optuna's proxy {base:.1f}/s; Optuna's workers via symstudy serve {served:.1f}/s ({served / base:.1f}x, target 4x);"
           f" symstudy workers via grpc:// {sym.get(p, 0):.1f}/s ({sym.get(p, 0) / base:.1f}x, target 20x)")
 PYEOF
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
