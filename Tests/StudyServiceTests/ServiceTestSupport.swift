@@ -71,6 +71,7 @@ final class ChildProcess: @unchecked Sendable {
     }
     private let output = Buffer()
     private let errors = Buffer()
+    private let pipes: (out: Pipe, err: Pipe)
 
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
@@ -79,6 +80,7 @@ final class ChildProcess: @unchecked Sendable {
         env.merge(environment) { $1 }
         process.environment = env
         let out = Pipe(), err = Pipe()
+        pipes = (out, err)
         process.standardOutput = out
         process.standardError = err
         out.fileHandleForReading.readabilityHandler = { [output] handle in
@@ -139,7 +141,17 @@ final class ChildProcess: @unchecked Sendable {
         while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         if process.isRunning { kill() }
         process.waitUntilExit()
+        drain()
         return process.terminationStatus
+    }
+
+    /// Reads what the pipes still hold once the process has ended (the handlers may not have seen it yet).
+    private func drain() {
+        for (pipe, buffer) in [(pipes.out, output), (pipes.err, errors)] {
+            pipe.fileHandleForReading.readabilityHandler = nil
+            let rest = pipe.fileHandleForReading.readDataToEndOfFile()
+            buffer.data.withLock { $0.append(rest) }
+        }
     }
 
     deinit { if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) } }
