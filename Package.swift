@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// The hot loops (TPE's kernel sums, expression evaluation) are written for SIMD; swiftc's default x86-64
@@ -29,6 +29,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The study service (gRPC); its protobuf code is generated once and committed (scripts/generate-protos.sh).
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -60,7 +66,18 @@ let package = Package(
             dependencies: ["SymbolicRegression", "Environments", "StudyEngine", .product(name: "Yams", package: "Yams")],
             swiftSettings: hotLoopSettings + optimizedInDebug
         ),
-        .target(name: "StudyService", dependencies: ["StudyEngine"]),
+        // The study server (`symstudy serve`) and its client storages (grpc://, optuna-grpc://).
+        .target(
+            name: "StudyService",
+            dependencies: [
+                "StudyEngine",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(name: "Dashboard", dependencies: ["StudyEngine"]),
         .executableTarget(
             name: "symstudy",
@@ -73,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "symstudy-bench",
             dependencies: [
-                "StudyEngine", "SymbolicRegression",
+                "StudyEngine", "SymbolicRegression", "StudyService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/symstudy-bench"
@@ -89,6 +106,7 @@ let package = Package(
         .testTarget(name: "SymbolicRegressionTests", dependencies: ["SymbolicRegression", "TestSupport"]),
         .testTarget(name: "symstudyTests", dependencies: ["symstudy", "StudyEngine", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"]),
+        .testTarget(name: "StudyServiceTests", dependencies: ["StudyService", "StudyEngine", "TestSupport"]),
         .testTarget(name: "PolicyLearningTests", dependencies: ["PolicyLearning", "Environments", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -10,7 +10,7 @@ VENV="${SYMSTUDY_VENV:-$HOME/.venvs/symstudy-test}"
 # Pinned: Optuna's schema, journal format and gRPC proxy are those of 5.0.0. grpcio and protobuf are optional in
 # Optuna and installed explicitly for its GrpcStorageProxy; psycopg2-binary is the driver of Optuna's RDBStorage
 # for postgresql:// URLs. SymPy (and NumPy) check the SymbolicRegression exports.
-REQUIREMENTS=("optuna==5.0.0" "optuna-dashboard==0.21.0" "numpy" "scipy" "grpcio" "protobuf" "PyYAML" "gymnasium" "psycopg2-binary" "sympy")
+REQUIREMENTS=("optuna==5.0.0" "optuna-dashboard==0.21.0" "numpy" "scipy" "grpcio" "grpcio-tools" "protobuf" "PyYAML" "gymnasium" "psycopg2-binary" "sympy")
 STAMP="$VENV/.symstudy-requirements"
 WANT="$(printf '%s\n' "${REQUIREMENTS[@]}")"
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then

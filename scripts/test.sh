@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 missing=()
-for package in libgsl-dev libsqlite3-dev pkg-config postgresql python3-venv; do
+for package in libgsl-dev libsqlite3-dev pkg-config postgresql python3-venv openssl; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

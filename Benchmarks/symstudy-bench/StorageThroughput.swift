@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StudyEngine
+import StudyService
 
 /// One worker process of `storage-throughput` (and of the crash and load tests): opens a shared storage,
 /// waits at a file barrier, runs `--trials` trials of the 11-parameter objective, and writes what it saw.
@@ -25,7 +26,9 @@ struct StorageWorker: ParsableCommand {
     @Flag(help: "Ctrl-C stops after the running trial; a second Ctrl-C or SIGTERM fails it and quits.") var handleInterrupts = false
 
     func run() throws {
-        let opened = try StorageURL(parsing: storage).open(heartbeatInterval: heartbeatInterval, gracePeriod: gracePeriod)
+        let url = try StorageURL(parsing: storage)
+        let opened = try ServiceStorageOpener.open(url, sampler: SamplerKind.specification(sampler, seed: seed))
+            ?? url.open(heartbeatInterval: heartbeatInterval, gracePeriod: gracePeriod)
         let study = try Study.create(name: self.study, storage: opened, direction: .minimize,
                                      sampler: try SamplerKind.parse(sampler)[0].make(seed: seed), pruner: NopPruner(),
                                      loadIfExists: true, staleTrialCallback: retry ? RetryFailedTrialCallback().callback : nil)

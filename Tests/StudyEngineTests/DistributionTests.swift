@@ -299,10 +299,17 @@ struct DistributionJSONTests {
     @Test func rejectsWhatIsNotADistribution() {
         for text in [#"{"name": "NormalDistribution", "attributes": {}}"#, #"{"name": "FloatDistribution"}"#,
                      #"{"name": "FloatDistribution", "attributes": {"low": "a", "high": 1.0}}"#, "[1, 2]",
-                     #"{"name": "CategoricalDistribution", "attributes": {"choices": [null]}}"#,
+                     #"{"name": "CategoricalDistribution", "attributes": {"choices": [[1]]}}"#,
                      #"{"name": "FloatDistribution", "attributes": {"step": null, "low": 1.0, "high": 0.0, "log": false}}"#,
                      "not json"] {
             #expect(throws: (any Error).self, "\(text)") { try ParameterDistribution(optunaJSON: text) }
         }
+    }
+
+    @Test func noneIsACategoricalChoiceAsInOptuna() throws {
+        let read = try ParameterDistribution(optunaJSON: #"{"name": "CategoricalDistribution", "attributes": {"choices": ["relu", null]}}"#)
+        #expect(read == .categorical(try CategoricalDistribution(choices: ["relu", .null])))
+        #expect(read.externalValue(of: 1) == .null)
+        #expect(read.optunaJSON == #"{"name": "CategoricalDistribution", "attributes": {"choices": ["relu", null]}}"#)
     }
 }

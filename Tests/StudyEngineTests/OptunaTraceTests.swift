@@ -76,6 +76,7 @@ struct OptunaTraceTests {
         case .int(let value): return theirs.intValue == value
         case .string(let value): return theirs.stringValue == value
         case .bool(let value): return theirs.boolValue == value
+        case .null: return theirs == .null
         }
     }
 

@@ -62,6 +62,7 @@ public struct ObjectiveContext: Sendable {
         case .int(let int): return String(int)
         case .double(let double): return String(double)
         case .bool(let flag): return String(flag)
+        case .null: return fallback
         }
     }
 

@@ -4,6 +4,8 @@ public enum ParameterValue: Sendable, Hashable {
     case int(Int)
     case string(String)
     case bool(Bool)
+    /// Python's `None`, a categorical choice Optuna allows (`suggest_categorical("act", ["relu", None])`).
+    case null
 
     /// The value as a double, for numeric values (and booleans as 0/1).
     public var doubleValue: Double? {
@@ -11,7 +13,7 @@ public enum ParameterValue: Sendable, Hashable {
         case .double(let value): return value
         case .int(let value): return Double(value)
         case .bool(let value): return value ? 1 : 0
-        case .string: return nil
+        case .string, .null: return nil
         }
     }
 
@@ -43,16 +45,18 @@ public enum ParameterValue: Sendable, Hashable {
         case .int(let value): return .int(value)
         case .string(let value): return .string(value)
         case .bool(let value): return .bool(value)
+        case .null: return .null
         }
     }
 
-    /// The value read from JSON, if JSON holds a scalar.
+    /// The value read from JSON, if JSON holds a scalar or null.
     public init?(json: JSONValue) {
         switch json {
         case .double(let value): self = .double(value)
         case .int(let value): self = .int(value)
         case .string(let value): self = .string(value)
         case .bool(let value): self = .bool(value)
+        case .null: self = .null
         default: return nil
         }
     }
@@ -66,6 +70,7 @@ extension ParameterValue {
         case (.int(let a), .int(let b)): return a == b
         case (.string(let a), .string(let b)): return a == b
         case (.bool(let a), .bool(let b)): return a == b
+        case (.null, .null): return true
         default: return false
         }
     }
@@ -78,6 +83,7 @@ extension ParameterValue {
         case .int(let value): hasher.combine(1); hasher.combine(value)
         case .string(let value): hasher.combine(2); hasher.combine(value)
         case .bool(let value): hasher.combine(3); hasher.combine(value)
+        case .null: hasher.combine(4)
         }
     }
 
@@ -98,6 +104,7 @@ extension ParameterValue {
         case .int(let value): return "\(value)"
         case .string(let value): return "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
         case .bool(let value): return value ? "True" : "False"
+        case .null: return "None"
         }
     }
 }
@@ -110,6 +117,7 @@ extension ParameterValue: CustomStringConvertible {
         case .int(let value): return "\(value)"
         case .string(let value): return value
         case .bool(let value): return value ? "true" : "false"
+        case .null: return "null"
         }
     }
 }

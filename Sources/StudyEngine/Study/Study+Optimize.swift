@@ -96,11 +96,15 @@ extension Study {
     /// that `catching` does not catch (after recording the trial as failed).
     func runTrial(objective: @Sendable (Trial) throws -> [Double], catching: ErrorCatching, limit: Int? = nil) throws -> FrozenTrial? {
         try failStaleTrials()
-        guard let trial = try ask(ifFewerThan: limit ?? .max) else { return nil }
+        guard let trial = try ask(ifFewerThan: limit ?? .max, fixedDistributions: [:],
+                                  heartbeats: storage is any HeartbeatStorage) else { return nil }
         let root = rootStudy
         root.activeTrialIDs.withLock { _ = $0.insert(trial.id) }
         defer { root.activeTrialIDs.withLock { _ = $0.remove(trial.id) } }
-        let heartbeat = (storage as? any HeartbeatStorage).map { HeartbeatThread(storage: $0, trialID: trial.id) }
+        // A sampling server counts the ask as the first beat.
+        let heartbeat = (storage as? any HeartbeatStorage).map {
+            HeartbeatThread(storage: $0, trialID: trial.id, beatNow: !(storage is any ServerSampledStorage))
+        }
         var values: [Double]?
         var state: TrialState?
         var objectiveError: (any Error)?
@@ -112,11 +116,11 @@ extension Study {
         } catch {
             state = .fail
             objectiveError = error
-            try? storage.setTrialSystemAttribute(trialID: trial.id, key: "fail_reason",
-                                                 value: .string(Self.failReason(error)))
+            try? trial.setSystemAttribute("fail_reason", .string(Self.failReason(error)))
         }
         heartbeat?.stop()
         let frozen = try tell(trial, values: values, state: state)
+        if frozen.state == .complete || frozen.state == .pruned { learnSearchSpace(from: trial) }
         if let objectiveError, !catching.catches(objectiveError) { throw objectiveError }
         return frozen
     }
@@ -172,8 +176,8 @@ final class HeartbeatThread: Sendable {
     private let stopped = Atomic(false)
     private let done = DispatchSemaphore(value: 0)
 
-    init(storage: any HeartbeatStorage, trialID: Int) {
-        try? storage.recordHeartbeat(trialID: trialID)
+    init(storage: any HeartbeatStorage, trialID: Int, beatNow: Bool = true) {
+        if beatNow { try? storage.recordHeartbeat(trialID: trialID) }
         let interval = storage.heartbeatInterval
         let thread = Thread { [self] in
             while !self.stopped.load(ordering: .sequentiallyConsistent) {

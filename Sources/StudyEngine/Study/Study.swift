@@ -24,6 +24,9 @@ public final class Study: @unchecked Sendable {
     let stopFlag: Atomic<Bool>
     /// Ids of the trials this process is running through `optimize` (failed on a second Ctrl-C).
     let activeTrialIDs: Mutex<Set<Int>>
+    /// With a `ServerSampledStorage`: the parameters every trial of this process has suggested so far, which
+    /// the next ask names so that the server samples them at once (nil before the first finished trial).
+    let learnedSearchSpace: Mutex<[String: ParameterDistribution]?>
     private let root: Study?
 
     // MARK: Creating and loading
@@ -91,6 +94,7 @@ public final class Study: @unchecked Sendable {
         self.trialFilter = nil
         self.stopFlag = Atomic(false)
         self.activeTrialIDs = Mutex([])
+        self.learnedSearchSpace = Mutex(nil)
         self.root = nil
     }
 
@@ -105,6 +109,7 @@ public final class Study: @unchecked Sendable {
         trialFilter = filter
         stopFlag = Atomic(false)
         activeTrialIDs = Mutex([])
+        learnedSearchSpace = Mutex(nil)
         root = study.root ?? study
     }
 
@@ -170,6 +175,9 @@ public final class Study: @unchecked Sendable {
 
     /// Starts a trial: the oldest enqueued (WAITING) trial if there is one, otherwise a new one.
     /// Parameters in `fixedDistributions` are suggested at once.
+    ///
+    /// With a `ServerSampledStorage`, the server samples: one call starts the trial with every parameter of
+    /// `fixedDistributions` and of the search space earlier trials of this process used.
     public func ask(fixedDistributions: [String: ParameterDistribution] = [:]) throws -> Trial {
         try ask(ifFewerThan: .max, fixedDistributions: fixedDistributions)!
     }
@@ -178,6 +186,23 @@ public final class Study: @unchecked Sendable {
     /// worker's): then returns nil. Storages shared by several workers check and create atomically, so
     /// workers sharing a budget end with exactly `limit` trials. An enqueued (WAITING) trial is always taken.
     public func ask(ifFewerThan limit: Int, fixedDistributions: [String: ParameterDistribution] = [:]) throws -> Trial? {
+        try ask(ifFewerThan: limit, fixedDistributions: fixedDistributions, heartbeats: false)
+    }
+
+    /// `ask(ifFewerThan:)`, telling a sampling server whether this worker beats the trial's heartbeat (as
+    /// `optimize` does).
+    func ask(ifFewerThan limit: Int, fixedDistributions: [String: ParameterDistribution], heartbeats: Bool) throws -> Trial? {
+        if let server = storage as? any ServerSampledStorage {
+            var space = rootStudy.learnedSearchSpace.withLock { $0 } ?? [:]
+            space.merge(fixedDistributions) { $1 }
+            guard let asked = try server.askTrial(studyID: id, searchSpace: space, maxTrials: limit == .max ? nil : limit,
+                                                  heartbeats: heartbeats) else { return nil }
+            let trial = Trial(study: self, asked: asked)
+            for name in fixedDistributions.keys.sorted() {
+                _ = try trial.suggest(name, fixedDistributions[name]!)
+            }
+            return trial
+        }
         let trialID: Int
         if let waiting = try popWaitingTrialID() {
             trialID = waiting
@@ -190,6 +215,14 @@ public final class Study: @unchecked Sendable {
             _ = try trial.suggest(name, fixedDistributions[name]!)
         }
         return trial
+    }
+
+    /// A `Trial` for a running trial of this study that was asked elsewhere (another process, or a server's
+    /// earlier life), to suggest, report and tell through. Throws `StudyError.cannotTell` when it is not running.
+    public func runningTrial(id trialID: Int) throws -> Trial {
+        let frozen = try storage.trial(id: trialID)
+        guard frozen.state == .running else { throw StudyError.cannotTell(number: frozen.number, state: frozen.state) }
+        return try Trial(study: self, id: trialID)
     }
 
     private func popWaitingTrialID() throws -> Int? {
@@ -207,7 +240,25 @@ public final class Study: @unchecked Sendable {
     @discardableResult
     public func tell(_ trial: Trial, values: [Double]? = nil, state: TrialState? = nil,
                      skipIfFinished: Bool = false) throws -> FrozenTrial {
-        try tell(trialNumber: trial.number, values: values, state: state, skipIfFinished: skipIfFinished)
+        if let server = storage as? any ServerSampledStorage {
+            let pending = trial.takePendingAttributes()
+            return try server.tellTrial(trialID: trial.id, state: state, values: values, userAttributes: pending.user,
+                                        systemAttributes: pending.system, skipIfFinished: skipIfFinished)
+        }
+        return try tell(trialNumber: trial.number, values: values, state: state, skipIfFinished: skipIfFinished)
+    }
+
+    /// Narrows the search space the next asks name to the parameters `trial` suggested (the intersection
+    /// over this process's trials, so that a conditional parameter is not sampled where it is not used).
+    func learnSearchSpace(from trial: Trial) {
+        let used = trial.suggestedDistributions
+        rootStudy.learnedSearchSpace.withLock { learned in
+            guard let earlier = learned else {
+                learned = used
+                return
+            }
+            learned = earlier.filter { name, distribution in used[name] == distribution }
+        }
     }
 
     /// Finishes a single-objective trial with its value.
@@ -221,6 +272,10 @@ public final class Study: @unchecked Sendable {
     public func tell(trialNumber: Int, values: [Double]? = nil, state: TrialState? = nil,
                      skipIfFinished: Bool = false) throws -> FrozenTrial {
         let trialID = try storage.trialID(studyID: id, number: trialNumber)
+        if let server = storage as? any ServerSampledStorage {
+            return try server.tellTrial(trialID: trialID, state: state, values: values, userAttributes: [:],
+                                        systemAttributes: [:], skipIfFinished: skipIfFinished)
+        }
         let frozen = try storage.trial(id: trialID)
         if frozen.state.isFinished, skipIfFinished { return frozen }
         guard frozen.state == .running else { throw StudyError.cannotTell(number: trialNumber, state: frozen.state) }

@@ -14,10 +14,19 @@ public final class Trial: @unchecked Sendable {
         var cached: FrozenTrial
         var relativeSearchSpace: [String: ParameterDistribution]?
         var relativeParams: [String: Double]?
+        /// The distributions the objective asked for (with a sampling server, the trial may hold more).
+        var suggested: [String: ParameterDistribution] = [:]
+        /// With a sampling server: attributes set since the ask, sent with the tell, and the pruner's
+        /// answer to the last report.
+        var pendingUserAttributes: [String: JSONValue] = [:]
+        var pendingSystemAttributes: [String: JSONValue] = [:]
+        var serverSaysPrune = false
     }
 
     private let local: Mutex<LocalState>
     private let fixedParams: [String: JSONValue]
+    /// Set when the study's storage runs the sampler and the pruner (`ServerSampledStorage`).
+    private let server: (any ServerSampledStorage)?
 
     init(study: Study, id: Int) throws {
         self.study = study
@@ -26,8 +35,25 @@ public final class Trial: @unchecked Sendable {
         self.number = frozen.number
         self.fixedParams = frozen.systemAttributes["fixed_params"]?.objectValue ?? [:]
         self.local = Mutex(LocalState(cached: frozen))
+        self.server = nil
         let view = try study.pruner.samplerView(of: study, for: frozen)
         try study.sampler.beforeTrial(study: view, trial: frozen)
+    }
+
+    /// A trial a sampling server started; its parameters so far came with the ask.
+    init(study: Study, asked: ServerAskedTrial) {
+        self.study = study
+        self.id = asked.id
+        self.number = asked.number
+        self.fixedParams = [:]
+        self.server = study.storage as? any ServerSampledStorage
+        var frozen = FrozenTrial(id: asked.id, number: asked.number, state: .running, datetimeStart: Date())
+        for (name, distribution) in asked.distributions {
+            guard let value = asked.internalParams[name] else { continue }
+            frozen.distributions[name] = distribution
+            frozen.params[name] = distribution.externalValue(of: value)
+        }
+        self.local = Mutex(LocalState(cached: frozen))
     }
 
     // MARK: Suggesting
@@ -58,9 +84,20 @@ public final class Trial: @unchecked Sendable {
             guard existing == distribution else {
                 throw DistributionError.incompatible(name: name, existing: existing.description, requested: distribution.description)
             }
+            state.suggested[name] = distribution
             return state.cached.params[name]
         }) {
             return value
+        }
+        if let server {
+            let internalValue = try server.suggestParameter(trialID: id, name: name, distribution: distribution)
+            let external = distribution.externalValue(of: internalValue)
+            local.withLock { state in
+                state.cached.distributions[name] = distribution
+                state.cached.params[name] = external
+                state.suggested[name] = distribution
+            }
+            return external
         }
 
         let internalValue: Double
@@ -88,6 +125,7 @@ public final class Trial: @unchecked Sendable {
         local.withLock { state in
             state.cached.distributions[name] = distribution
             state.cached.params[name] = external
+            state.suggested[name] = distribution
         }
         return external
     }
@@ -130,27 +168,59 @@ public final class Trial: @unchecked Sendable {
         guard step >= 0 else { throw StudyError.invalidArgument("The `step` argument is \(step) but cannot be negative.") }
         let already = local.withLock { $0.cached.intermediateValues[step] != nil }
         if already { return }
+        if let server {
+            let prune = try server.reportIntermediateValue(trialID: id, step: step, value: value)
+            local.withLock { state in
+                state.cached.intermediateValues[step] = value
+                state.serverSaysPrune = prune
+            }
+            return
+        }
         try study.storage.setTrialIntermediateValue(trialID: id, step: step, value: value)
         local.withLock { $0.cached.intermediateValues[step] = value }
     }
 
     /// True when the study's pruner says this trial should stop; the objective then throws `TrialPruned`.
+    /// With a sampling server, the server's pruner answered with the last report.
     public func shouldPrune() throws -> Bool {
         guard !study.isMultiObjective else { throw StudyError.multiObjectiveUnsupported("Trial.shouldPrune") }
+        if server != nil { return local.withLock { $0.serverSaysPrune } }
         return try study.pruner.prune(study: study, trial: try study.storage.trial(id: id))
     }
 
     // MARK: Attributes
 
+    /// Sets a user attribute. With a sampling server, it is stored with the tell.
     public func setUserAttribute(_ key: String, _ value: JSONValue) throws {
-        try study.storage.setTrialUserAttribute(trialID: id, key: key, value: value)
-        local.withLock { $0.cached.userAttributes[key] = value }
+        if server == nil { try study.storage.setTrialUserAttribute(trialID: id, key: key, value: value) }
+        local.withLock { state in
+            state.cached.userAttributes[key] = value
+            if server != nil { state.pendingUserAttributes[key] = value }
+        }
     }
 
+    /// Sets a system attribute. With a sampling server, it is stored with the tell.
     public func setSystemAttribute(_ key: String, _ value: JSONValue) throws {
-        try study.storage.setTrialSystemAttribute(trialID: id, key: key, value: value)
-        local.withLock { $0.cached.systemAttributes[key] = value }
+        if server == nil { try study.storage.setTrialSystemAttribute(trialID: id, key: key, value: value) }
+        local.withLock { state in
+            state.cached.systemAttributes[key] = value
+            if server != nil { state.pendingSystemAttributes[key] = value }
+        }
     }
+
+    /// The attributes not yet stored (with a sampling server), cleared.
+    func takePendingAttributes() -> (user: [String: JSONValue], system: [String: JSONValue]) {
+        local.withLock { state in
+            defer {
+                state.pendingUserAttributes = [:]
+                state.pendingSystemAttributes = [:]
+            }
+            return (state.pendingUserAttributes, state.pendingSystemAttributes)
+        }
+    }
+
+    /// The distributions the objective suggested (not those a sampling server added unasked).
+    var suggestedDistributions: [String: ParameterDistribution] { local.withLock { $0.suggested } }
 
     /// The parameters suggested so far.
     public var params: [String: ParameterValue] { local.withLock { $0.cached.params } }

@@ -25,9 +25,11 @@ struct AskCommand: ParsableCommand {
     }
 
     func run() throws {
-        let chosenSampler = try sampler.map { try SamplerSpecification(name: $0, optionsJSON: samplerKwargs).make() }
+        let specification = try sampler.map { try SamplerSpecification(name: $0, optionsJSON: samplerKwargs) }
+        let chosenSampler = try specification?.make()
         let space = try searchSpace.map(Self.parseSearchSpace) ?? [:]
-        let study = try Study.load(name: studyName, storage: try storage.open(), sampler: chosenSampler)
+        // A grpc:// server samples itself, with the sampler named here.
+        let study = try Study.load(name: studyName, storage: try storage.open(sampler: specification), sampler: chosenSampler)
         let trial = try study.ask(fixedDistributions: space)
         let frozen = try study.storage.trial(id: trial.id)
         var record: OutputRecord = [OutputColumn(name: "number"): .int(trial.number)]

@@ -46,6 +46,7 @@ indirect enum OutputValue: Equatable {
         case .int(let value): self = .int(value)
         case .string(let value): self = .string(value)
         case .bool(let value): self = .bool(value)
+        case .null: self = .null
         }
     }
 

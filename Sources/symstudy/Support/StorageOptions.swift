@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import StudyEngine
+import StudyService
 
 /// `--storage URL` of every command that reads or writes studies; without it, `SYMSTUDY_STORAGE` or (as in
 /// Optuna's CLI) `OPTUNA_STORAGE`.
 struct StorageOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Storage URL: sqlite:///file.db, postgresql://user:password@host:port/db, journal:///path/file.log, memory:.",
+    @Option(help: ArgumentHelp("Storage URL: sqlite:///file.db, postgresql://user:password@host:port/db, journal:///path/file.log, memory:, grpc://host:port (symstudy serve), optuna-grpc://host:port (any Optuna gRPC proxy).",
                                discussion: "Default: $SYMSTUDY_STORAGE, then $OPTUNA_STORAGE."))
     var storage: String?
 
@@ -29,17 +30,19 @@ struct StorageOptions: ParsableArguments {
         return url
     }
 
-    /// Opens the storage the URL names.
-    func open() throws -> any StudyStorage {
-        try StorageOpener.open(try url(), heartbeatInterval: heartbeatInterval, gracePeriod: gracePeriod)
+    /// Opens the storage the URL names; a `grpc://` server samples with `sampler` when it is given.
+    func open(sampler: SamplerSpecification? = nil) throws -> any StudyStorage {
+        try StorageOpener.open(try url(), heartbeatInterval: heartbeatInterval, gracePeriod: gracePeriod, sampler: sampler)
     }
 }
 
-/// Opens storages by URL: StudyEngine's own schemes here; the study server's (grpc, optuna-grpc) come with
-/// the StudyService module.
+/// Opens storages by URL: StudyEngine's own schemes, and the study server's (grpc, optuna-grpc) through the
+/// StudyService module (token and TLS roots from SYMSTUDY_SERVICE_TOKEN and SYMSTUDY_SERVICE_CA).
 enum StorageOpener {
-    static func open(_ text: String, heartbeatInterval: Double? = nil, gracePeriod: Double? = nil) throws -> any StudyStorage {
+    static func open(_ text: String, heartbeatInterval: Double? = nil, gracePeriod: Double? = nil,
+                     sampler: SamplerSpecification? = nil) throws -> any StudyStorage {
         let url = try StorageURL(parsing: text)
+        if let remote = try ServiceStorageOpener.open(url, sampler: sampler) { return remote }
         return try url.open(heartbeatInterval: heartbeatInterval, gracePeriod: gracePeriod)
     }
 }

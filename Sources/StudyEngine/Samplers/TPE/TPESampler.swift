@@ -267,6 +267,7 @@ public final class TPESampler: Sampler {
             case .int(let int): bytes.append(contentsOf: int.description.utf8)
             case .bool(let bool): bytes.append(contentsOf: (bool ? "true" : "false").utf8)
             case .string(let string): appendString(string)
+            case .null: bytes.append(contentsOf: "null".utf8)
             }
         }
         bytes.append(UInt8(ascii: "}"))

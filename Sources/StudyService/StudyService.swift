@@ -1,1 +1,0 @@
-// The StudyService module is filled by a later issue (see DESIGN.md).

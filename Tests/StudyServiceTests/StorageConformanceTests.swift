@@ -1,0 +1,1 @@
+../StudyEngineTests/StorageConformanceTests.swift
