@@ -26,6 +26,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // GSL through pkg-config: random numbers, distributions, special functions, Levenberg-Marquardt.
@@ -46,7 +47,8 @@ let package = Package(
             swiftSettings: hotLoopSettings + optimizedInDebug
         ),
         .target(name: "StudyService", dependencies: ["StudyEngine"]),
-        .target(name: "Dashboard", dependencies: ["StudyEngine"]),
+        // The web dashboard: Hummingbird server, JSON API, SVG charts; serves the pages in dashboards/.
+        .target(name: "Dashboard", dependencies: ["StudyEngine", .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(
             name: "symstudy",
             dependencies: [
@@ -68,6 +70,10 @@ let package = Package(
         .testTarget(name: "StudyEngineTests", dependencies: ["StudyEngine", "TestSupport"]),
         .testTarget(name: "symstudyTests", dependencies: ["symstudy", "StudyEngine", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"]),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "StudyEngine", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(name: "PolicyLearningTests", dependencies: ["PolicyLearning", "Environments", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

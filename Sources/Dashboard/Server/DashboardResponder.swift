@@ -1,0 +1,26 @@
+import Hummingbird
+import Logging
+
+/// The router wrapped so that every failure is answered as the dashboard's JSON error: a `DashboardError` with
+/// its status, the router's "no route" (an unknown path, or any method but GET) as 404, anything else as 500
+/// with its message logged. A bad request or bad storage content costs one error answer, never the server.
+struct DashboardResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let router: RouterResponder<BasicRequestContext>
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        do {
+            return try await router.respond(to: request, context: context)
+        } catch let error as DashboardError {
+            return try error.response(from: request, context: context)
+        } catch let error as HTTPError {
+            let status = error.status == .methodNotAllowed ? error.status : (error.status.code >= 500 ? error.status : .notFound)
+            let reason = status == .notFound ? "nothing at \(request.uri.path) (the dashboard answers GET only)" : (error.body ?? status.reasonPhrase)
+            return HTTPAnswer.json(text: JSONErrorText.make(reason, status: status), status: status)
+        } catch {
+            context.logger.error("dashboard: \(request.method) \(request.uri.path) failed: \(error)")
+            return HTTPAnswer.json(text: JSONErrorText.make("internal error: \(error.localizedDescription)", status: .internalServerError),
+                                   status: .internalServerError)
+        }
+    }
+}
