@@ -36,8 +36,8 @@ struct DashboardCommand: ParsableCommand {
             do {
                 try await server.run { port in
                     let shown = host.contains(":") ? "[\(host)]" : host
-                    print("symstudy dashboard: http://\(shown):\(port)/ (storage \(shownURL); Ctrl-C stops)")
-                    fflush(stdout)
+                    // Written unbuffered: a script waiting for the address must see it at once.
+                    FileHandle.standardOutput.write(Data("symstudy dashboard: http://\(shown):\(port)/ (storage \(shownURL); Ctrl-C stops)\n".utf8))
                 }
             } catch {
                 failure.error = error

@@ -1,5 +1,6 @@
 import Dashboard
 import Foundation
+import HTTPTypes
 import Hummingbird
 import StudyEngine
 import Testing

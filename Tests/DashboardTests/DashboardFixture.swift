@@ -65,8 +65,10 @@ enum DashboardFixture {
             let c = exp(Double.random(in: log(1e-5)...log(1e-1), using: &random))
             let o = Int.random(in: 0..<3, using: &random)
             // Fidelity grows with population and falls with parsimony pressure; noise on top.
-            let quality = 0.55 + 0.35 * (log(Double(p)) - log(100)) / (log(2000) - log(100)) - 0.8 * c - 0.1 * abs(m - 0.2)
-                + (o == 1 ? 0.03 : 0) + Double.random(in: -0.04...0.04, using: &random)
+            let noise = Double.random(in: -0.04...0.04, using: &random)
+            let growth: Double = 0.35 * (log(Double(p)) - log(100.0)) / (log(2000.0) - log(100.0))
+            let penalty: Double = 0.8 * c + 0.1 * abs(m - 0.2)
+            let quality: Double = 0.55 + growth - penalty + (o == 1 ? 0.03 : 0) + noise
             var intermediate: [Int: Double] = [:]
             let steps = 20
             let pruned = number % 5 == 3

@@ -1,5 +1,6 @@
 @testable import Dashboard
 import Foundation
+import HTTPTypes
 import Hummingbird
 import StudyEngine
 import Testing
@@ -135,7 +136,7 @@ import Testing
         #expect(try answers[5].json.objectValue?["expression"]?.objectValue?["size"] == nil)
         // The deep tree is cut at ExpressionNode's depth limit instead of overflowing the stack.
         let deepSVG = try #require(SVGCheck.parse(answers[4 + odd.count + 4].body))
-        #expect(deepSVG.count("rect") - 1 == 201)
+        #expect(deepSVG.count("rect") - 1 == 101)
         _ = id
     }
 

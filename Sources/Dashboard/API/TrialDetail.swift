@@ -41,6 +41,10 @@ public struct TrialDetail: Sendable, Codable {
     public var exports: Exports?
     public var revision: String
 
+    /// User attributes nested deeper than this are answered as their JSON text below that depth (JSON
+    /// encoders refuse very deep documents).
+    static let attributeDepth = 32
+
     init(snapshot: StudySnapshot, index: Int) {
         let trial = snapshot.trials[index]
         studyID = snapshot.id
@@ -59,7 +63,7 @@ public struct TrialDetail: Sendable, Codable {
                       distribution: trial.distributions[name].map { ParameterInfo(name: name, distribution: $0) })
         }
         intermediateValues = trial.intermediateValues.keys.sorted().map { IntermediateValue(step: $0, value: trial.intermediateValues[$0]!) }
-        userAttributes = trial.userAttributes
+        userAttributes = trial.userAttributes.mapValues { $0.nestingCut(at: Self.attributeDepth) }
         expression = snapshot.expressions[index]
         revision = snapshot.revision
         if let expression {
@@ -72,6 +76,20 @@ public struct TrialDetail: Sendable, Codable {
                 })
         } else {
             exports = nil
+        }
+    }
+}
+
+extension JSONValue {
+    /// The value with everything nested below `depth` levels replaced by its JSON text.
+    func nestingCut(at depth: Int) -> JSONValue {
+        switch self {
+        case .array(let values):
+            return depth <= 0 ? .string(jsonText) : .array(values.map { $0.nestingCut(at: depth - 1) })
+        case .object(let members):
+            return depth <= 0 ? .string(jsonText) : .object(members.mapValues { $0.nestingCut(at: depth - 1) })
+        default:
+            return self
         }
     }
 }

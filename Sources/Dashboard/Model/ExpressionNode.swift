@@ -12,7 +12,7 @@ public struct ExpressionNode: Sendable, Hashable, Codable {
 
     /// Trees nested deeper than this are cut there: a stored tree is data from outside and must not be able
     /// to exhaust the stack of the code that walks it.
-    static let maximumDepth = 200
+    static let maximumDepth = 100
 
     /// Reads `{"label": ..., "children": [...]}`, tolerating what else the object holds. A label that is not a
     /// string is shown as its JSON text; children that are not trees are left out.

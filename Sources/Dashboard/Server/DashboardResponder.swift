@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 
@@ -10,17 +11,24 @@ struct DashboardResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         do {
-            return try await router.respond(to: request, context: context)
+            let response = try await router.respond(to: request, context: context)
+            // The router answers "no route" with an empty 404 (or 405) of its own.
+            guard response.status.code >= 400, response.headers[.contentType] == nil else { return response }
+            return Self.routeNotFound(request, status: response.status)
         } catch let error as DashboardError {
             return try error.response(from: request, context: context)
         } catch let error as HTTPError {
-            let status = error.status == .methodNotAllowed ? error.status : (error.status.code >= 500 ? error.status : .notFound)
-            let reason = status == .notFound ? "nothing at \(request.uri.path) (the dashboard answers GET only)" : (error.body ?? status.reasonPhrase)
-            return HTTPAnswer.json(text: JSONErrorText.make(reason, status: status), status: status)
+            return Self.routeNotFound(request, status: error.status)
         } catch {
             context.logger.error("dashboard: \(request.method) \(request.uri.path) failed: \(error)")
             return HTTPAnswer.json(text: JSONErrorText.make("internal error: \(error.localizedDescription)", status: .internalServerError),
                                    status: .internalServerError)
         }
+    }
+
+    private static func routeNotFound(_ request: Request, status: HTTPResponse.Status) -> Response {
+        let reason = status == .notFound || status == .methodNotAllowed
+            ? "nothing at \(request.method) \(request.uri.path) (the dashboard answers GET only)" : status.reasonPhrase
+        return HTTPAnswer.json(text: JSONErrorText.make(reason, status: status), status: status)
     }
 }
