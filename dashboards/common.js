@@ -56,7 +56,7 @@ const Dash = (() => {
     if (typeof value === 'string') return value;
     if (Number.isInteger(value)) return String(value);
     const magnitude = Math.abs(value);
-    if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e6)) return value.toExponential(4);
+    if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e6)) return Number(value.toPrecision(5)).toExponential();
     return String(Number(value.toPrecision(6)));
   }
 

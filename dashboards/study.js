@@ -40,8 +40,10 @@
     fillSelect($('objective2'), objectives, 1);
     $('pareto-controls').hidden = detail.directions.length < 2;
     const params = detail.parameters.map(p => [p.name, p.name]);
-    fillSelect($('contour-x'), params, params[0] && params[0][0]);
-    fillSelect($('contour-y'), params, params[1] && params[1][0]);
+    // Numeric parameters first: a categorical axis interpolates poorly.
+    const preferred = detail.parameters.filter(p => p.kind !== 'categorical').concat(detail.parameters.filter(p => p.kind === 'categorical'));
+    fillSelect($('contour-x'), params, preferred[0] && preferred[0].name);
+    fillSelect($('contour-y'), params, preferred[1] && preferred[1].name);
     fillSelect($('importance-method'), detail.importanceMethods.map(m => [m, m]), 'ped-anova');
     for (const id of ['objective', 'log-scale']) $(id).onchange = () => { loadCharts(); loadTrials(); };
     for (const id of ['contour-x', 'contour-y']) $(id).onchange = () => loadChart(document.querySelector('[data-chart=contour]'));

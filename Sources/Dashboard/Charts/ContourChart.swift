@@ -8,8 +8,9 @@ enum ContourChart {
 
     static func render(_ snapshot: StudySnapshot, options: ChartOptions) -> String {
         let objective = options.objective
-        let names = snapshot.parameterNames
-        let xName = options.x ?? names.first
+        // By default the first two numeric parameters (a categorical axis interpolates poorly), then any.
+        let names = snapshot.parameterNames.filter { !snapshot.isCategorical($0) } + snapshot.parameterNames.filter { snapshot.isCategorical($0) }
+        let xName = options.x ?? names.first { $0 != options.y }
         let yName = options.y ?? names.first { $0 != xName }
         guard let xName, let yName, let xDistribution = snapshot.distributions[xName],
               let yDistribution = snapshot.distributions[yName] else {

@@ -137,6 +137,12 @@ public struct StudySnapshot: Sendable {
         }
     }
 
+    /// True when the parameter was last drawn from a categorical distribution.
+    func isCategorical(_ name: String) -> Bool {
+        if case .categorical? = distributions[name] { return true }
+        return false
+    }
+
     /// The parameter `name` of a trial as a number on its axis (a categorical's choice index).
     func axisValue(of trial: FrozenTrial, parameter name: String) -> Double? {
         guard let value = trial.params[name] else { return nil }
