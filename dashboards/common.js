@@ -162,5 +162,11 @@ const Dash = (() => {
     return parts.length ? '?' + parts.join('&') : '';
   }
 
-  return { el, getJSON, loadSVG, number, values, duration, when, badges, badge, summaryItem, copyable, poll, status, query };
+  // Counts redraws on the body (data-redraws, data-revision): how a test sees that a page refreshed itself.
+  function markRedrawn(revision) {
+    document.body.dataset.redraws = String(Number(document.body.dataset.redraws || 0) + 1);
+    document.body.dataset.revision = revision;
+  }
+
+  return { markRedrawn, el, getJSON, loadSVG, number, values, duration, when, badges, badge, summaryItem, copyable, poll, status, query };
 })();

@@ -24,6 +24,7 @@
     body.replaceChildren(...studies.map(row));
     Dash.status(studies.length ? '' : 'The storage holds no study yet.');
     document.title = 'studies (' + studies.length + ') · symstudy dashboard';
+    Dash.markRedrawn(String(studies.reduce((sum, study) => sum + study.trialCount, 0)));
   }
 
   refresh().catch(error => Dash.status('Could not load the studies: ' + error.message, true));

@@ -165,6 +165,7 @@
     if (first || parametersChanged) { setUpControls(detail); renderHead(detail); }
     Dash.status('');
     await Promise.all([loadCharts(), loadTrials(), Promise.resolve(renderExpressions(detail))]);
+    Dash.markRedrawn(detail.revision);
   }
 
   setUpTable();

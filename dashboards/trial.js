@@ -95,6 +95,7 @@
     renderAttributes(trial);
     $('intermediate-panel').hidden = !trial.intermediateValues.length;
     if (trial.intermediateValues.length) await Dash.loadSVG($('trial-intermediate'), base + '/charts/intermediate.svg');
+    Dash.markRedrawn(trial.revision);
   }
 
   refresh(true).catch(error => Dash.status('Could not load the trial: ' + error.message, true));

@@ -67,6 +67,49 @@ import Testing
         print("dashboard screenshots: \(shots.path)")
     }
 
+    /// A worker adds trials while the study page is open: the page polls, sees the new revision and redraws
+    /// its charts and table without reloading.
+    @Test func studyPageRedrawsWhileAWorkerWrites() throws {
+        let chromium = try Chromium.locate()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-live-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (url, storage) = try Self.makeStorage(in: folder)
+        try DashboardFixture.addStudy(to: storage, trials: 200, runningTrials: 0)
+        let server = try DashboardProcess(storage: url)
+        defer { server.stop() }
+        // The worker: another storage instance on the same file, as another process would open it.
+        let worker = try StorageURL(parsing: url).open()
+        let stop = ManagedAtomicFlag()
+        let writer = Thread {
+            var number = 0
+            while !stop.isSet, number < 2_000 {
+                _ = try? worker.createTrial(studyID: 0, template: FrozenTrial(state: .complete, values: [0.5 + Double(number % 10) / 100],
+                                                                               datetimeStart: Date(), datetimeComplete: Date()))
+                number += 1
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        writer.start()
+        let dom = try chromium.dumpDOM(server.base + "/studies/0", budget: 120_000)
+        stop.set()
+        while writer.isExecuting { Thread.sleep(forTimeInterval: 0.01) }
+        let redraws = Self.attribute("data-redraws", in: dom).flatMap(Int.init) ?? 0
+        #expect(redraws >= 2, "the page redrew \(redraws) times")
+        let shown = Self.trialCountShown(in: dom) ?? 0
+        #expect(shown > 200, "the table shows \(shown) trials")
+        #expect(Self.attribute("data-revision", in: dom) != nil)
+    }
+
+    static func attribute(_ name: String, in dom: String) -> String? {
+        guard let start = dom.range(of: name + "=\"") else { return nil }
+        return String(dom[start.upperBound...].prefix { $0 != "\"" })
+    }
+
+    static func trialCountShown(in dom: String) -> Int? {
+        guard let start = dom.range(of: "id=\"trial-count\" class=\"muted\">") else { return nil }
+        return Int(dom[start.upperBound...].prefix { $0.isNumber })
+    }
+
     /// An SQLite file once this build has SQLite, else a journal file.
     static func makeStorage(in folder: URL) throws -> (url: String, storage: any StudyStorage) {
         let sqlite = "sqlite:///" + folder.appendingPathComponent("studies.db").path
@@ -94,15 +137,17 @@ struct Chromium {
         return Chromium(path: path)
     }
 
-    private func arguments(_ extra: [String]) -> [String] {
+    /// `budget` is virtual milliseconds: Chromium runs the page's timers (its polling) that far ahead, waiting
+    /// for network answers in real time.
+    private func arguments(_ extra: [String], budget: Int = 20_000) -> [String] {
         ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--hide-scrollbars",
          "--user-data-dir=" + FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)").path,
-         "--virtual-time-budget=20000"] + extra
+         "--virtual-time-budget=\(budget)"] + extra
     }
 
     /// The DOM after the page's scripts ran.
-    func dumpDOM(_ url: String) throws -> String {
-        let result = try TestProcess.run(URL(fileURLWithPath: path), arguments(["--dump-dom", url]))
+    func dumpDOM(_ url: String, budget: Int = 20_000) throws -> String {
+        let result = try TestProcess.run(URL(fileURLWithPath: path), arguments(["--dump-dom", url], budget: budget))
         guard result.status == 0, result.stdout.contains("</html>") else {
             throw TestEnvironment.Missing(description: "chromium --dump-dom \(url) exited \(result.status): \(result.stderr.suffix(800))")
         }
@@ -146,4 +191,12 @@ final class DashboardProcess {
         process.interrupt()
         process.waitUntilExit()
     }
+}
+
+/// A flag one thread sets and another reads.
+final class ManagedAtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }
