@@ -27,6 +27,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // GSL through pkg-config: random numbers, distributions, special functions, Levenberg-Marquardt.
@@ -43,7 +44,7 @@ let package = Package(
         .target(name: "Environments", swiftSettings: hotLoopSettings + optimizedInDebug),
         .target(
             name: "PolicyLearning",
-            dependencies: ["SymbolicRegression", "Environments", "StudyEngine"],
+            dependencies: ["SymbolicRegression", "Environments", "StudyEngine", .product(name: "Yams", package: "Yams")],
             swiftSettings: hotLoopSettings + optimizedInDebug
         ),
         .target(name: "StudyService", dependencies: ["StudyEngine"]),

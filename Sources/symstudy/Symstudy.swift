@@ -7,7 +7,7 @@ struct Symstudy: ParsableCommand {
         abstract: "Find small, readable symbolic policies and formulas: studies of genetic-programming runs.",
         version: "0.1.0",
         subcommands: [
-            DemoCommand.self,
+            DemoCommand.self, OptimizeCommand.self,
             CreateStudyCommand.self, DeleteStudyCommand.self, StudyNamesCommand.self, StudiesCommand.self, StudyCommand.self,
             TrialsCommand.self, BestTrialCommand.self, BestTrialsCommand.self, AskCommand.self, TellCommand.self,
             RolloutCommand.self, BenchCommand.self, TeachCommand.self, RecordCommand.self,

@@ -111,8 +111,13 @@ public final class InMemoryStorage: StudyStorage {
     // MARK: Trials
 
     public func createTrial(studyID: Int, template: FrozenTrial?) throws -> CreatedTrial {
+        try createTrial(studyID: studyID, template: template, maxTrials: .max)!
+    }
+
+    public func createTrial(studyID: Int, template: FrozenTrial?, maxTrials: Int) throws -> CreatedTrial? {
         try state.withLock { state in
             guard state.studies[studyID] != nil else { throw StorageError.studyNotFound("with id \(studyID)") }
+            guard state.studies[studyID]!.trials.count < maxTrials else { return nil }
             if let template {
                 // Check every parameter before recording any, so that a rejected template changes nothing.
                 var distributions = state.studies[studyID]!.paramDistributions

@@ -84,6 +84,9 @@ public enum StorageURL: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A storage URL with its password replaced by `***`, for messages and logs.
+    public static func redacting(_ url: String) -> String { redactingPassword(url) }
+
     /// The URL with its password replaced by `***`, for messages and logs.
     static func redactingPassword(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://"), let at = url.range(of: "@", options: .backwards),

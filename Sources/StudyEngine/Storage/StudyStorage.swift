@@ -64,6 +64,10 @@ public protocol StudyStorage: AnyObject, Sendable {
     /// as a copy of it (state, params, values, attributes); without one it starts RUNNING with the
     /// current time as its start.
     func createTrial(studyID: Int, template: FrozenTrial?) throws -> CreatedTrial
+    /// Creates a trial as `createTrial(studyID:template:)` does, unless the study already has `maxTrials`
+    /// trials (in any state); then returns nil and changes nothing. Storages shared by several workers check
+    /// and create in one atomic step, so workers that share a budget never overshoot it.
+    func createTrial(studyID: Int, template: FrozenTrial?, maxTrials: Int) throws -> CreatedTrial?
     /// Records a parameter value (internal representation) of an unfinished trial. Throws
     /// `DistributionError` when the value lies outside `distribution`, when the trial already has the
     /// parameter with another distribution, or when earlier trials of the study used it with another kind,
@@ -89,6 +93,12 @@ public protocol StudyStorage: AnyObject, Sendable {
 
 extension StudyStorage {
     public func trials(studyID: Int) throws -> [FrozenTrial] { try trials(studyID: studyID, states: nil) }
+
+    /// Counts, then creates: atomic only for a storage that one process alone uses; shared storages override it.
+    public func createTrial(studyID: Int, template: FrozenTrial?, maxTrials: Int) throws -> CreatedTrial? {
+        guard try trialCount(studyID: studyID, states: nil) < maxTrials else { return nil }
+        return try createTrial(studyID: studyID, template: template)
+    }
 
     public func trialCount(studyID: Int, states: Set<TrialState>?) throws -> Int {
         try trials(studyID: studyID, states: states).count

@@ -32,15 +32,18 @@ extension Study {
     ///     sampler in turn; TPE's constant liar keeps parallel trials apart.
     ///   - catching: which objective errors fail the trial and let the study go on (all, by default).
     ///   - callbacks: run after each finished trial.
+    ///   - studyTrialLimit: stop once the study has this many trials, counting every worker's (atomic on
+    ///     shared storages: workers in several processes end with exactly this many).
     ///   - objective: returns the value; throws `TrialPruned` to prune, anything else to fail.
     public func optimize(
         nTrials: Int? = nil, timeout: Double? = nil, jobs: Int = 1, catching: ErrorCatching = .all,
-        callbacks: [StudyCallback] = [], objective: @escaping @Sendable (Trial) throws -> Double
+        callbacks: [StudyCallback] = [], studyTrialLimit: Int? = nil, objective: @escaping @Sendable (Trial) throws -> Double
     ) throws {
         guard !isMultiObjective else {
             throw StudyError.invalidArgument("this study has \(directions.count) objectives: pass an objective that returns [Double]")
         }
-        try optimize(nTrials: nTrials, timeout: timeout, jobs: jobs, catching: catching, callbacks: callbacks) { trial in
+        try optimize(nTrials: nTrials, timeout: timeout, jobs: jobs, catching: catching, callbacks: callbacks,
+                     studyTrialLimit: studyTrialLimit) { trial in
             [try objective(trial)]
         }
     }
@@ -48,7 +51,7 @@ extension Study {
     /// Runs trials of a multi-objective `objective` (one value per direction); see the single-objective form.
     public func optimize(
         nTrials: Int? = nil, timeout: Double? = nil, jobs: Int = 1, catching: ErrorCatching = .all,
-        callbacks: [StudyCallback] = [], objective: @escaping @Sendable (Trial) throws -> [Double]
+        callbacks: [StudyCallback] = [], studyTrialLimit: Int? = nil, objective: @escaping @Sendable (Trial) throws -> [Double]
     ) throws {
         if let nTrials, nTrials < 0 { throw StudyError.invalidArgument("nTrials must not be negative, not \(nTrials)") }
         if let timeout, !(timeout >= 0) { throw StudyError.invalidArgument("timeout must be a non-negative number of seconds, not \(timeout)") }
@@ -60,7 +63,9 @@ extension Study {
         let body: @Sendable () -> Void = { [self] in
             while run.claimTrial(stopRequested: self.isStopRequested) {
                 do {
-                    let frozen = try self.runTrial(objective: objective, catching: catching)
+                    guard let frozen = try self.runTrial(objective: objective, catching: catching, limit: studyTrialLimit) else {
+                        return  // the study has its trials
+                    }
                     for callback in callbacks { try callback(self, frozen) }
                 } catch {
                     run.fail(with: error)
@@ -89,9 +94,9 @@ extension Study {
 
     /// Runs one trial: ask, objective, tell. Returns the finished trial; rethrows an objective error
     /// that `catching` does not catch (after recording the trial as failed).
-    func runTrial(objective: @Sendable (Trial) throws -> [Double], catching: ErrorCatching) throws -> FrozenTrial {
+    func runTrial(objective: @Sendable (Trial) throws -> [Double], catching: ErrorCatching, limit: Int? = nil) throws -> FrozenTrial? {
         try failStaleTrials()
-        let trial = try ask()
+        guard let trial = try ask(ifFewerThan: limit ?? .max) else { return nil }
         let root = rootStudy
         root.activeTrialIDs.withLock { _ = $0.insert(trial.id) }
         defer { root.activeTrialIDs.withLock { _ = $0.remove(trial.id) } }

@@ -171,7 +171,20 @@ public final class Study: @unchecked Sendable {
     /// Starts a trial: the oldest enqueued (WAITING) trial if there is one, otherwise a new one.
     /// Parameters in `fixedDistributions` are suggested at once.
     public func ask(fixedDistributions: [String: ParameterDistribution] = [:]) throws -> Trial {
-        let trialID = try popWaitingTrialID() ?? storage.createTrial(studyID: id, template: nil).id
+        try ask(ifFewerThan: .max, fixedDistributions: fixedDistributions)!
+    }
+
+    /// Starts a trial as `ask` does, unless the study already has `limit` trials (in any state, counting every
+    /// worker's): then returns nil. Storages shared by several workers check and create atomically, so
+    /// workers sharing a budget end with exactly `limit` trials. An enqueued (WAITING) trial is always taken.
+    public func ask(ifFewerThan limit: Int, fixedDistributions: [String: ParameterDistribution] = [:]) throws -> Trial? {
+        let trialID: Int
+        if let waiting = try popWaitingTrialID() {
+            trialID = waiting
+        } else {
+            guard let created = try storage.createTrial(studyID: id, template: nil, maxTrials: limit) else { return nil }
+            trialID = created.id
+        }
         let trial = try Trial(study: self, id: trialID)
         for name in fixedDistributions.keys.sorted() {
             _ = try trial.suggest(name, fixedDistributions[name]!)

@@ -183,6 +183,13 @@ public final class JournalStorage: StudyStorage {
     // MARK: Trials
 
     public func createTrial(studyID: Int, template: FrozenTrial?) throws -> CreatedTrial {
+        try createTrial(studyID: studyID, template: template, maxTrials: .max)!
+    }
+
+    /// Thrown inside the write's check when the study is full; nothing is appended.
+    private struct TrialLimitReached: Error {}
+
+    public func createTrial(studyID: Int, template: FrozenTrial?, maxTrials: Int) throws -> CreatedTrial? {
         var start: Date? = JournalTimestamp.rounded(Date())
         var journalTemplate: JournalOperation.TrialTemplate?
         if let template {
@@ -199,13 +206,19 @@ public final class JournalStorage: StudyStorage {
                 systemAttributes: template.systemAttributes, intermediateValues: template.intermediateValues)
             if template.datetimeStart != nil || template.state != .running { start = template.datetimeStart.map(JournalTimestamp.rounded) }
         }
-        let outcome = try write(.createTrial(studyID: studyID, datetimeStart: start, template: journalTemplate)) { replay in
-            try replay.requireStudy(studyID)
-            guard let template else { return }
-            let study = replay.studies[studyID]
-            for name in template.distributions.keys.sorted() {
-                try study.checkCompatibility(name, template.distributions[name]!)
+        let outcome: JournalReplay.Outcome
+        do {
+            outcome = try write(.createTrial(studyID: studyID, datetimeStart: start, template: journalTemplate)) { replay in
+                try replay.requireStudy(studyID)
+                if replay.studies[studyID].trials.count >= maxTrials { throw TrialLimitReached() }
+                guard let template else { return }
+                let study = replay.studies[studyID]
+                for name in template.distributions.keys.sorted() {
+                    try study.checkCompatibility(name, template.distributions[name]!)
+                }
             }
+        } catch is TrialLimitReached {
+            return nil
         }
         guard case .createdTrial(let created) = outcome else { throw StorageError.backend("the trial was not created") }
         return created
