@@ -76,7 +76,9 @@ def symstudy_paths(client):
     study = studies[0]["id"]
     detail = json.loads(client.get(f"/api/studies/{study}"))
     best = detail["best"][0]["number"]
-    params = [p["name"] for p in detail["parameters"]]
+    # The contour the page asks for: the first two numeric parameters.
+    params = [p["name"] for p in detail["parameters"] if p["kind"] != "categorical"] + \
+        [p["name"] for p in detail["parameters"] if p["kind"] == "categorical"]
     paths = [f"/studies/{study}", "/static/common.js", "/static/study.js", "/static/dashboard.css", f"/api/studies/{study}"]
     for kind in detail["charts"]:
         query = f"?x={params[0]}&y={params[1]}" if kind == "contour" else ""
@@ -116,13 +118,16 @@ def main():
                *measure(cold, args.symstudy_cold_pid, study_paths, max(5, args.repeat // 2)), sizes)
     if args.optuna:
         optuna_client = Client(args.optuna)
-        studies = json.loads(optuna_client.get("/api/studies"))["studies"]
+        studies = json.loads(optuna_client.get("/api/studies"))["study_summaries"]
         study = studies[0]["study_id"]
         paths = [f"/dashboard/studies/{study}", "/static/bundle.js", "/api/meta", f"/api/studies/{study}?after=0",
                  f"/api/studies/{study}/param_importances"]
         optuna_sizes = {path: len(optuna_client.get(path)) for path in paths}
         optuna_page = report("optuna-dashboard 0.21.0, study page data (its charts are then drawn in the browser)",
                              *measure(optuna_client, args.optuna_pid, paths, args.repeat, pause=1.1), optuna_sizes)
+        report("optuna-dashboard 0.21.0, studies page", *measure(optuna_client, args.optuna_pid, ["/dashboard", "/api/studies"],
+                                                               args.repeat, pause=1.1),
+               {path: len(optuna_client.get(path)) for path in ["/dashboard", "/api/studies"]})
         print(f"\nwhole study page, symstudy / optuna-dashboard: wall {page[0] / optuna_page[0]:.3f}x, "
               f"server CPU {page[1] / max(optuna_page[1], 1e-9):.3f}x")
 
