@@ -20,6 +20,7 @@ import Testing
 
         let server = try DashboardProcess(storage: url)
         defer { server.stop() }
+        #expect(server.base.hasPrefix("http://127.0.0.1:"), "listens on loopback unless told: \(server.base)")
         let complete = try storage.trials(studyID: 0, states: [.complete])
         let best = complete.max { $0.value! < $1.value! }!
 
@@ -75,7 +76,9 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let (url, storage) = try Self.makeStorage(in: folder)
         try DashboardFixture.addStudy(to: storage, trials: 200, runningTrials: 0)
-        let server = try DashboardProcess(storage: url)
+        // Every poll reads the storage, and the budget is long: Chromium runs timers ahead of real time, so the
+        // page must poll for long enough in real time to see the worker's trials.
+        let server = try DashboardProcess(storage: url, extra: ["--cache-seconds", "0"])
         defer { server.stop() }
         // The worker: another storage instance on the same file, as another process would open it.
         let worker = try StorageURL(parsing: url).open()
@@ -90,10 +93,11 @@ import Testing
             }
         }
         writer.start()
-        let dom = try chromium.dumpDOM(server.base + "/studies/0", budget: 120_000)
+        let dom = try chromium.dumpDOM(server.base + "/studies/0", budget: 60_000)
         stop.set()
         while writer.isExecuting { Thread.sleep(forTimeInterval: 0.01) }
         let redraws = Self.attribute("data-redraws", in: dom).flatMap(Int.init) ?? 0
+        print("live study page: \(redraws) redraws, the table shows \(Self.trialCountShown(in: dom) ?? 0) trials")
         #expect(redraws >= 2, "the page redrew \(redraws) times")
         let shown = Self.trialCountShown(in: dom) ?? 0
         #expect(shown > 200, "the table shows \(shown) trials")
@@ -167,10 +171,10 @@ final class DashboardProcess {
     let process: Process
     let base: String
 
-    init(storage: String) throws {
+    init(storage: String, extra: [String] = []) throws {
         let output = Pipe()
         process = try TestProcess.start(TestProcess.product("symstudy"), ["dashboard", "--storage", storage, "--port", "0",
-                                                                         "--pages", DashboardFixture.pagesFolder],
+                                                                         "--pages", DashboardFixture.pagesFolder] + extra,
                                         stdout: output, stderr: FileHandle.standardError)
         var text = ""
         let deadline = Date().addingTimeInterval(60)
