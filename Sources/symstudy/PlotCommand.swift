@@ -14,7 +14,7 @@ struct PlotCommand: ParsableCommand {
         discussion: "KIND is one of: \(ChartKind.allCases.map(\.rawValue).joined(separator: ", "))."
     )
 
-    @Argument(help: "The chart: \(ChartKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: ChartKind
+    @Argument(help: "The chart.") var kind: ChartKind
     @Argument(help: "The study's name.") var study: String
     @Option(name: [.short, .long], help: "The SVG file to write; - for standard output.") var out: String
     @OptionGroup var storage: StorageOptions
@@ -24,7 +24,7 @@ struct PlotCommand: ParsableCommand {
     var parameters: [String] = []
     @Option(help: "The contour's x parameter.") var x: String?
     @Option(help: "The contour's y parameter.") var y: String?
-    @Option(help: "How importances are computed: \(ImportanceMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "How importances are computed.")
     var method: ImportanceMethod = .pedAnova
     @Flag(help: "Draw the objective on a log scale.") var log = false
 
