@@ -42,7 +42,7 @@
   function renderExpressionPart(expression, treePath, json) {
     const box = el('div', { class: 'expression-part' });
     if (expression.name) box.append(el('h3', { text: expression.name }));
-    if (expression.size !== null && expression.size !== undefined) box.append(el('div', { class: 'muted', text: 'size ' + expression.size + ' nodes' }));
+    if (expression.size !== null && expression.size !== undefined) box.append(el('div', { class: 'muted', text: 'size ' + expression.size + (expression.size === 1 ? ' node' : ' nodes') }));
     if (expression.text) box.append(Dash.copyable('text', expression.text));
     if (expression.latex) box.append(Dash.copyable('LaTeX', expression.latex));
     if (json) box.append(Dash.copyable('JSON', json));
