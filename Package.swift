@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // The dashboard's web server.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -78,7 +80,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .target(name: "Dashboard", dependencies: ["StudyEngine"]),
+        // The web dashboard: Hummingbird server, JSON API, SVG charts; serves the pages in dashboards/.
+        .target(name: "Dashboard", dependencies: ["StudyEngine", .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(
             name: "symstudy",
             dependencies: [
@@ -107,6 +110,10 @@ let package = Package(
         .testTarget(name: "symstudyTests", dependencies: ["symstudy", "StudyEngine", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"]),
         .testTarget(name: "StudyServiceTests", dependencies: ["StudyService", "StudyEngine", "TestSupport"]),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "StudyEngine", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(name: "PolicyLearningTests", dependencies: ["PolicyLearning", "Environments", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

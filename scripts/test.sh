@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and runs the whole suite. `.ci/run` calls this.
-#   - Debian packages: GSL, SQLite, pkg-config, PostgreSQL's server
+#   - Debian packages: GSL, SQLite, pkg-config, PostgreSQL's server, Chromium (the dashboard's browser test)
 #   - a virtualenv outside the repo with Python Optuna 5.0.0 (scripts/python-env.sh), for the interop tests
 #   - a throw-away PostgreSQL cluster on loopback for the PostgreSQL tests, removed afterwards
 # Tests read SYMSTUDY_PYTHON and SYMSTUDY_TEST_POSTGRES_URL; without them those tests fail, never skip.
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 missing=()
-for package in libgsl-dev libsqlite3-dev pkg-config postgresql python3-venv openssl; do
+for package in libgsl-dev libsqlite3-dev pkg-config postgresql python3-venv openssl chromium; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

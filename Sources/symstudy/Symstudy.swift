@@ -11,6 +11,7 @@ struct Symstudy: ParsableCommand {
             CreateStudyCommand.self, DeleteStudyCommand.self, StudyNamesCommand.self, StudiesCommand.self, StudyCommand.self,
             TrialsCommand.self, BestTrialCommand.self, BestTrialsCommand.self, AskCommand.self, TellCommand.self,
             RolloutCommand.self, BenchCommand.self, TeachCommand.self, RecordCommand.self, FitCommand.self, ServeCommand.self,
+            DashboardCommand.self, PlotCommand.self,
         ]
     )
 }

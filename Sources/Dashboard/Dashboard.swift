@@ -1,1 +1,0 @@
-// The Dashboard module is filled by a later issue (see DESIGN.md).
