@@ -17,7 +17,7 @@ swift build -c release --product symstudy >&2
 swift build -c release --product symstudy-bench >&2
 BIN=$ROOT/.build/release
 WORK=$(mktemp -d /tmp/symstudy-service-bench.XXXXXX)
-OUT=$ROOT/Benchmarks/study-service/results; mkdir -p "$OUT"
+OUT=${OUT:-/tmp/symstudy-service-results}; mkdir -p "$OUT"
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 storage_url() { case "$BACKEND" in sqlite) echo "sqlite:///$WORK/$1.db";; journal) echo "journal:///$WORK/$1.log";; memory) echo "memory:";; esac; }
 start_serve() {  # $1 tag -> sets PORT, PID
@@ -115,16 +115,27 @@ stop "$SERVE_PID"; kill -9 "$PROXY_PID" 2>/dev/null || true; wait "$PROXY_PID" 2
 import json, sys, re
 out, procs = sys.argv[1], [int(p) for p in sys.argv[2].split(",")]
 ref = {r["processes"]: r for r in json.load(open(f"{out}/optuna_proxy.json"))["runs"] if r["mode"] == "grpc"}
-sym = {}
+sym, sym_cpu = {}, {}
 for line in open(f"{out}/symstudy_grpc.txt"):
-    m = re.match(r"\[symstudy\] P=(\d+)\s+([\d.]+) trials/s", line)
-    if m: sym[int(m.group(1))] = float(m.group(2))
+    m = re.match(r"\[symstudy\] P=(\d+)\s+([\d.]+) trials/s\s+workers\s+([\d.]+) trials/CPU-s\s+server\s+([\d.]+) ms CPU/trial", line)
+    if m:
+        sym[int(m.group(1))] = float(m.group(2))
+        # trials per CPU-second of workers and server together
+        sym_cpu[int(m.group(1))] = 1 / (1 / float(m.group(3)) + float(m.group(4)) / 1000)
+def per_cpu(run):
+    return run["requested"] / (run["worker_cpu_s_total"] + run["server_cpu_s"])
 print("# ratios (per wall-second)")
 for p in procs:
     serve = [r for r in json.load(open(f"{out}/optuna_serve_p{p}.json"))["runs"] if r["processes"] == p][0]
     base, served = ref[p]["complete_per_s"], serve["complete_per_s"]
     print(f"P={p}: Optuna's proxy {base:.1f}/s; Optuna's workers via symstudy serve {served:.1f}/s ({served / base:.1f}x, target 4x);"
           f" symstudy workers via grpc:// {sym.get(p, 0):.1f}/s ({sym.get(p, 0) / base:.1f}x, target 20x)")
+print("# ratios (per CPU-second of workers and server together)")
+for p in procs:
+    serve = [r for r in json.load(open(f"{out}/optuna_serve_p{p}.json"))["runs"] if r["processes"] == p][0]
+    base, served = per_cpu(ref[p]), per_cpu(serve)
+    print(f"P={p}: Optuna's proxy {base:.1f}/CPU-s; Optuna's workers via symstudy serve {served:.1f}/CPU-s ({served / base:.1f}x);"
+          f" symstudy workers via grpc:// {sym_cpu.get(p, 0):.1f}/CPU-s ({sym_cpu.get(p, 0) / base:.1f}x)")
 PYEOF
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$WORK"
