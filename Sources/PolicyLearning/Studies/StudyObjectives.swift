@@ -7,6 +7,7 @@ public enum StudyObjectives {
 
     static let builders: [String: Builder] = [
         "command": { try CommandObjective.read($0, definition: $1) },
+        "finetune": { try FinetuneObjective.read($0, definition: $1) },
     ]
 
     /// The kinds, sorted.
