@@ -147,9 +147,9 @@ struct ConstantPPO<E: Environment> {
     /// The epochs of minibatch steps; returns the mean loss of the last epoch.
     mutating func optimise(_ programs: inout [Program], _ r: Rollout, advantages: [Double], returns: [Double],
                            constantCount: Int) throws -> Double {
-        let rows = r.rewards.count, f = stepper.policy.featureCount, dim = stepper.head.actionDimension
-        let head = stepper.head, outputs = head.outputCount
-        let buffers = stepper.makeBuffers(longest: programs.map(\.length).max() ?? 1, observationCount: 1)
+        let rows = r.rewards.count, f = stepper.policy.featureCount
+        let terms = ActionHead.Terms(clip: options.clip, entropyCoefficient: options.entropyCoefficient,
+                                     expertWeight: options.expertWeight, scale: 1)
         var order = Array(0..<rows)
         var lastLoss = 0.0
         for _ in 0..<options.ppoEpochs {
@@ -160,53 +160,16 @@ struct ConstantPPO<E: Environment> {
                 let batch = order[start..<min(rows, start + options.ppoMinibatch)]
                 start += options.ppoMinibatch
                 guard batch.count >= 2 else { continue }
-                let m = batch.count
                 var normalized = batch.map { advantages[$0] }
-                let mean = normalized.reduce(0, +) / Double(m)
-                let sd = (normalized.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(m - 1)).squareRoot()
+                let mean = normalized.reduce(0, +) / Double(batch.count)
+                let sd = (normalized.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(batch.count - 1)).squareRoot()
                 normalized = normalized.map { ($0 - mean) / (sd + 1e-8) }
-                var columns = [[Double]](repeating: [Double](repeating: 0, count: m), count: f)
-                var seeds = [[Double]](repeating: [Double](repeating: 0, count: m), count: outputs)
-                var logStdGradient = [Double](repeating: 0, count: logStd.count)
-                var rowGradient = [Double](repeating: 0, count: outputs)
-                let terms = ActionHead.Terms(clip: options.clip, entropyCoefficient: options.entropyCoefficient,
-                                             expertWeight: options.expertWeight, scale: 1 / Double(m))
-                var loss = 0.0
-                let sigmas = logStd
-                r.features.withUnsafeBufferPointer { features in
-                    r.actions.withUnsafeBufferPointer { actions in
-                        r.teacher.withUnsafeBufferPointer { teacher in
-                            sigmas.withUnsafeBufferPointer { sigma in
-                                logStdGradient.withUnsafeMutableBufferPointer { gs in
-                                    rowGradient.withUnsafeMutableBufferPointer { g in
-                                        let logStd = sigma.baseAddress ?? UnsafePointer(buffers.scratch)
-                                        let gLogStd = gs.baseAddress ?? buffers.scratch
-                                        for (i, row) in batch.enumerated() {
-                                            let x = features.baseAddress! + row * f
-                                            for j in 0..<f { columns[j][i] = x[j] }
-                                            stepper.evaluate(programs, features: x, buffers)
-                                            for k in 0..<outputs { g[k] = 0 }
-                                            let wanted = r.hasTeacher[row] ? teacher.baseAddress! + row * dim : nil
-                                            loss += head.rowLoss(buffers.outputs, logStd: logStd, action: actions.baseAddress! + row * dim,
-                                                                 oldLogProbability: r.logProbabilities[row], advantage: normalized[i],
-                                                                 teacher: wanted, terms: terms, outputGradient: g.baseAddress!,
-                                                                 logStdGradient: gLogStd, scratch: buffers.scratch)
-                                            for k in 0..<outputs { seeds[k][i] = g[k] }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                let (loss, rawConstants, rawLogStd) = try Self.minibatchLoss(
+                    programs, stepper: stepper, logStd: logStd, rollout: r, rows: batch, advantages: normalized, terms: terms,
+                    gradient: gradient)
                 epochLoss += loss
                 batches += 1
-                var constantGradient: [Double] = []
-                constantGradient.reserveCapacity(constantCount)
-                let data = try Dataset(columns: columns)
-                for k in programs.indices where !programs[k].constantPositions.isEmpty {
-                    constantGradient += try gradient.gradient(programs[k], on: data, seed: seeds[k])
-                }
+                var constantGradient = rawConstants, logStdGradient = rawLogStd
                 let norm = (constantGradient.reduce(0) { $0 + $1 * $1 } + logStdGradient.reduce(0) { $0 + $1 * $1 }).squareRoot()
                 if norm > options.maxGradientNorm {
                     let s = options.maxGradientNorm / (norm + 1e-12)
@@ -216,12 +179,7 @@ struct ConstantPPO<E: Environment> {
                 if constantCount > 0 {
                     var constants = programs.flatMap(\.constants)
                     constantsAdam.step(&constants, gradient: constantGradient)
-                    var offset = 0
-                    for k in programs.indices {
-                        let count = programs[k].constantPositions.count
-                        programs[k].constants = Array(constants[offset..<(offset + count)])
-                        offset += count
-                    }
+                    Self.setConstants(&programs, constants)
                 }
                 if !logStd.isEmpty {
                     logStdAdam.step(&logStd, gradient: logStdGradient)
@@ -236,5 +194,64 @@ struct ConstantPPO<E: Environment> {
             lastLoss = batches > 0 ? epochLoss / Double(batches) : 0
         }
         return lastLoss
+    }
+
+    /// Writes a flat list of constants (every program's, in order) back into the programs.
+    static func setConstants(_ programs: inout [Program], _ constants: [Double]) {
+        var offset = 0
+        for k in programs.indices {
+            let count = programs[k].constantPositions.count
+            programs[k].constants = Array(constants[offset..<(offset + count)])
+            offset += count
+        }
+    }
+
+    /// The mean loss over the rollout's rows `rows` (with their normalised `advantages`) and its gradient
+    /// with respect to every constant (programs in order, constants in node order) and log σ.
+    static func minibatchLoss(_ programs: [Program], stepper: PolicyStepper<E>, logStd: [Double], rollout r: Rollout,
+                              rows batch: ArraySlice<Int>, advantages: [Double], terms: ActionHead.Terms,
+                              gradient: ProgramGradient) throws -> (loss: Double, constants: [Double], logStd: [Double]) {
+        let f = stepper.policy.featureCount, dim = stepper.head.actionDimension
+        let head = stepper.head, outputs = head.outputCount, m = batch.count
+        let buffers = stepper.makeBuffers(longest: programs.map(\.length).max() ?? 1, observationCount: 1)
+        var columns = [[Double]](repeating: [Double](repeating: 0, count: m), count: f)
+        var seeds = [[Double]](repeating: [Double](repeating: 0, count: m), count: outputs)
+        var logStdGradient = [Double](repeating: 0, count: logStd.count)
+        var rowGradient = [Double](repeating: 0, count: outputs)
+        var terms = terms
+        terms.scale = 1 / Double(m)
+        var loss = 0.0
+        r.features.withUnsafeBufferPointer { features in
+            r.actions.withUnsafeBufferPointer { actions in
+                r.teacher.withUnsafeBufferPointer { teacher in
+                    logStd.withUnsafeBufferPointer { sigma in
+                        logStdGradient.withUnsafeMutableBufferPointer { gs in
+                            rowGradient.withUnsafeMutableBufferPointer { g in
+                                let logStd = sigma.baseAddress ?? UnsafePointer(buffers.scratch)
+                                let gLogStd = gs.baseAddress ?? buffers.scratch
+                                for (i, row) in batch.enumerated() {
+                                    let x = features.baseAddress! + row * f
+                                    for j in 0..<f { columns[j][i] = x[j] }
+                                    stepper.evaluate(programs, features: x, buffers)
+                                    for k in 0..<outputs { g[k] = 0 }
+                                    let wanted = r.hasTeacher[row] ? teacher.baseAddress! + row * dim : nil
+                                    loss += head.rowLoss(buffers.outputs, logStd: logStd, action: actions.baseAddress! + row * dim,
+                                                         oldLogProbability: r.logProbabilities[row], advantage: advantages[i],
+                                                         teacher: wanted, terms: terms, outputGradient: g.baseAddress!,
+                                                         logStdGradient: gLogStd, scratch: buffers.scratch)
+                                    for k in 0..<outputs { seeds[k][i] = g[k] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var constantGradient: [Double] = []
+        let data = try Dataset(columns: columns)
+        for k in programs.indices where !programs[k].constantPositions.isEmpty {
+            constantGradient += try gradient.gradient(programs[k], on: data, seed: seeds[k])
+        }
+        return (loss, constantGradient, logStdGradient)
     }
 }
