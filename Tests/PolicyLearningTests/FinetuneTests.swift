@@ -161,6 +161,35 @@ import Testing
         #expect(final > start + 50)
     }
 
+    @Test("start from the best trials' policies of a distillation study in SQLite; the PPO teacher's expert term runs")
+    func startFromStudy() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let storage = try StorageURL(parsing: "sqlite:///" + folder.path("distill.db")).open()
+        let study = try Study.create(name: "cartpole-distill", storage: storage, direction: .maximize)
+        let featurizer = try #require(Featurizer.standard(for: "CartPole-v1"))
+        // Trial 0: the weak expression (better value); trial 1: always left; trial 2: no policy.
+        for (expression, value) in [(Self.weakExpression, 0.9), ("0.0", 0.5), (nil, 0.99)] as [(String?, Double)] {
+            let trial = try study.ask()
+            if let expression {
+                let program = try InfixFormat.parse(expression, functionSet: SymbolicPolicy.allOperators, featureNames: featurizer.featureNames)
+                let policy = try SymbolicPolicy(featurizer: featurizer, decoding: .rounded(actions: [0, 1]), programs: [program])
+                try trial.setUserAttribute("policy", try JSONValue.parse(policy.jsonText))
+            }
+            _ = try study.tell(trial, value: value)
+        }
+        let definition = try Self.study("  methods: ppo\n  iterations: 2\n  expert_weight: 0.5",
+                                        start: "{study: cartpole-distill, storage: \"sqlite:///distill.db\", top: 2}",
+                                        extra: "  teacher: {scripted: cartpole-theta-plus-theta-dot}", folder: folder)
+        let objective = try #require(try StudyObjectives.make(definition) as? FinetuneObjective)
+        #expect(objective.starts.count == 2)
+        #expect(objective.starts[0].programs == [try InfixFormat.parse(Self.weakExpression, functionSet: SymbolicPolicy.allOperators,
+                                                                          featureNames: featurizer.featureNames)])
+        let outcome = try Self.run(definition)
+        #expect(outcome.metrics["mean_return"] != nil)
+        #expect(outcome.userAttributes["finetune"]?.objectValue?["methods"] == .array(["ppo", "expert"]))
+    }
+
     // MARK: Errors
 
     @Test("bad options and sections give an error naming the key")
@@ -186,6 +215,8 @@ import Testing
         #expect(key.contains("episodes"), "\(key)")
         let text = failure { _ = try StudyObjectives.make(try Self.study("  gp: true", start: "{expression: \"pole_q + 1\"}", folder: folder)) }
         #expect(text.contains("start.expression") && text.contains("pole_q"), "\(text)")
+        let methods = failure { _ = try StudyObjectives.make(try Self.study("  methods: {categorical: [gp, tpe]}", folder: folder)) }
+        #expect(methods.contains("search_space.methods") && methods.contains("tpe"), "\(methods)")
         let runtime = failure { _ = try FinetuneOptions(["clip": .double(-1)]) }
         #expect(runtime.contains("clip = -1"), "\(runtime)")
     }

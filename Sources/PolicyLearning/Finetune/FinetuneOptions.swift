@@ -55,6 +55,7 @@ struct FinetuneOptions: Sendable, Equatable {
     /// Each option with what it is and what is valid (for errors and the objective's parameter list).
     static let descriptions: [String: String] = [
         "iterations": "iterations, each one GP generation and/or PPO updates (int >= 1)",
+        "methods": "the methods as one choice: gp, ppo or gp+ppo (instead of gp and ppo)",
         "gp": "(a) evolve with episode return as fitness (true/false)",
         "ppo": "(b) train the constants with PPO (true/false)",
         "expert_weight": "(c) lambda of the soft expert term to the teacher (>= 0)",
@@ -97,6 +98,18 @@ struct FinetuneOptions: Sendable, Equatable {
         iterations = try reader.int("iterations", iterations, 1...)
         gp = try reader.bool("gp", gp)
         ppo = try reader.bool("ppo", ppo)
+        if let methods = values["methods"] {
+            let valid = "gp, ppo or gp+ppo, without gp or ppo beside it"
+            guard case .string(let text) = methods, values["gp"] == nil, values["ppo"] == nil else {
+                throw FinetuneError.option(name: "methods", value: methods.pythonRepr, valid: valid)
+            }
+            let names = Set(text.split(separator: "+").map { $0.trimmingCharacters(in: .whitespaces) })
+            guard !names.isEmpty, names.isSubset(of: ["gp", "ppo"]) else {
+                throw FinetuneError.option(name: "methods", value: methods.pythonRepr, valid: valid)
+            }
+            gp = names.contains("gp")
+            ppo = names.contains("ppo")
+        }
         expertWeight = try reader.double("expert_weight", expertWeight) { $0 >= 0 }
         populationSize = try reader.int("population_size", populationSize, 2...)
         tournamentSize = try reader.int("tournament_size", tournamentSize, 1...)
