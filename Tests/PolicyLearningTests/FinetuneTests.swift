@@ -140,6 +140,9 @@ import Testing
         #expect(outcome.expression?.objectValue?["text"]?.stringValue != nil)
         let policy = try SymbolicPolicy.parse(try #require(outcome.userAttributes["policy"]).jsonText)
         #expect(policy.decoding == .rounded(actions: [0, 1]))
+        // The stored policy plays the evaluation episodes (seeds 1000000...) as the distill branch's evaluator does.
+        let replayed = try PolicyEvaluation.run(policy, environment: "CartPole-v1", episodes: 20, seed: 1_000_000)
+        #expect(replayed.meanReturn == final)
         let again = try Self.run(definition)
         #expect(again.metrics == outcome.metrics)
     }

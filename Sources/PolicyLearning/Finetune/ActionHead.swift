@@ -3,15 +3,15 @@ import Foundation
 
 /// How a policy's expression outputs become an action distribution, for acting, for PPO and for the soft
 /// expert term:
-/// - one expression rounded to the nearest action (`nearest`): a softmax over the actions with logits
-///   −(y − aₖ)² / (2σ²) and a learned log σ, whose most likely action is the rounded one;
+/// - one expression whose rounded output indexes the actions (`nearest`): a softmax over the action indices
+///   k with logits −(y − k)² / (2σ²) and a learned log σ, whose most likely action is the rounded one;
 /// - one expression per action (`softmax`): the outputs are the logits;
 /// - one expression per action dimension (`gaussian`): a Gaussian with a learned log σ around the output,
 ///   clipped to the bounds when acting.
 ///
 /// Discrete actions are stored as the index into the action list (a Double); continuous ones as the sample.
 enum ActionHead: Sendable, Equatable {
-    case nearest(values: [Double])
+    case nearest(count: Int)
     case softmax(count: Int)
     case gaussian(low: [Double], high: [Double])
 
@@ -42,8 +42,7 @@ enum ActionHead: Sendable, Equatable {
     /// Discrete actions, or nil for a Gaussian head.
     var discreteCount: Int? {
         switch self {
-        case .nearest(let values): return values.count
-        case .softmax(let count): return count
+        case .nearest(let count), .softmax(let count): return count
         case .gaussian: return nil
         }
     }
@@ -60,17 +59,11 @@ enum ActionHead: Sendable, Equatable {
     @inline(__always)
     func deterministic(_ outputs: UnsafePointer<Double>, action: UnsafeMutablePointer<Double>) {
         switch self {
-        case .nearest(let values):
-            // As `ActionDecoding.rounded`: round half away from zero, then the nearest action (first on ties).
-            guard outputs[0].isFinite else { action[0] = 0; return }
-            let target = outputs[0].rounded(.toNearestOrAwayFromZero)
-            var best = 0
-            var distance = Swift.abs(target - values[0])
-            for k in 1..<values.count where Swift.abs(target - values[k]) < distance {
-                distance = Swift.abs(target - values[k])
-                best = k
-            }
-            action[0] = Double(best)
+        case .nearest(let count):
+            // As `ActionDecoding.rounded`: rounded half away from zero, clamped to the indices; NaN gives 0.
+            let y = outputs[0]
+            guard !y.isNaN else { action[0] = 0; return }
+            action[0] = Swift.min(Swift.max(y.rounded(.toNearestOrAwayFromZero), 0), Double(count - 1))
         case .softmax(let count):
             var best = 0
             for k in 1..<count where outputs[k] > outputs[best] { best = k }
@@ -84,10 +77,10 @@ enum ActionHead: Sendable, Equatable {
     @inline(__always)
     func logits(_ outputs: UnsafePointer<Double>, logStd: UnsafePointer<Double>, into logits: UnsafeMutablePointer<Double>) {
         switch self {
-        case .nearest(let values):
+        case .nearest(let count):
             let inverse = Foundation.exp(-2 * logStd[0]) / 2
-            for k in values.indices {
-                let d = outputs[0] - values[k]
+            for k in 0..<count {
+                let d = outputs[0] - Double(k)
                 logits[k] = -d * d * inverse
             }
         case .softmax(let count):
@@ -235,11 +228,11 @@ enum ActionHead: Sendable, Equatable {
     func backLogits(_ outputs: UnsafePointer<Double>, logStd: UnsafePointer<Double>, dz: UnsafePointer<Double>, scale: Double,
                     outputGradient: UnsafeMutablePointer<Double>, logStdGradient: UnsafeMutablePointer<Double>) {
         switch self {
-        case .nearest(let values):
+        case .nearest(let count):
             let inverse = Foundation.exp(-2 * logStd[0])
             var gy = 0.0, gs = 0.0
-            for k in values.indices {
-                let d = outputs[0] - values[k]
+            for k in 0..<count {
+                let d = outputs[0] - Double(k)
                 gy += dz[k] * -d * inverse
                 gs += dz[k] * d * d * inverse
             }

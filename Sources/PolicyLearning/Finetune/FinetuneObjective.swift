@@ -142,10 +142,16 @@ public struct FinetuneObjective: TrialObjective {
         let details: JSONValue = .object([
             "methods": .array(methods.map { .string($0) }),
             "history": .array(result.history.map { .double($0) }),
-            "start_expression": .string(PolicyExpression.text(result.start)),
+            "start_expression": .string(result.start.programs.map {
+                InfixFormat.string($0, functionSet: SymbolicPolicy.allOperators, featureNames: result.start.featureNames)
+            }.joined(separator: "; ")),
             "log_std": .array(result.logStd.map { .double($0) }),
         ])
-        return ObjectiveOutcome(metrics: metrics, expression: PolicyExpression.attribute(policy), program: PolicyExpression.programs(policy),
+        let operators = SymbolicPolicy.allOperators, names = policy.featureNames
+        let outputNames = policy.programs.count > 1 && !policy.decoding.actions.isEmpty ? policy.decoding.actions.map { "action \($0)" } : []
+        return ObjectiveOutcome(metrics: metrics,
+                                expression: ExpressionAttribute.expression(policy.programs, functionSet: operators, featureNames: names, outputNames: outputNames),
+                                program: ExpressionAttribute.program(policy.programs, functionSet: operators, featureNames: names),
                                 userAttributes: ["policy": (try? JSONValue.parse(policy.jsonText)) ?? .string(policy.jsonText), "finetune": details])
     }
 

@@ -8,7 +8,7 @@ extension SymbolicPolicy {
     /// How the decoding's outputs become an action distribution.
     var head: ActionHead {
         switch decoding {
-        case .rounded(let actions): return .nearest(values: actions.map(Double.init))
+        case .rounded(let actions): return .nearest(count: actions.count)
         case .argmax(let actions): return .softmax(count: actions.count)
         case .continuous(let low, let high): return .gaussian(low: low, high: high)
         }
