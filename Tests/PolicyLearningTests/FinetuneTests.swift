@@ -193,6 +193,33 @@ import Testing
         #expect(outcome.userAttributes["finetune"]?.objectValue?["methods"] == .array(["ppo", "expert"]))
     }
 
+    @Test("Pendulum: GP and PPO (Gaussian head) together lift a timid controller; the policy is continuous")
+    func pendulumImproves() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let text = """
+        objective:
+          kind: finetune
+          environment: Pendulum-v1
+          start: {expression: "(-0.5 * bob_x) - (0.1 * bob_dx)", decoding: continuous}
+          eval_episodes: 10
+        search_space:
+          methods: gp+ppo
+          iterations: 4
+          population_size: 24
+          fitness_episodes: 3
+          ppo_environments: 4
+          ppo_steps: 100
+        trials: 1
+        """
+        let outcome = try Self.run(try StudyDefinition.parse(text, file: folder.path("pendulum.yaml")))
+        let start = try #require(outcome.metrics["start_return"]), final = try #require(outcome.metrics["mean_return"])
+        print("finetune Pendulum: start \(start) -> \(final)")
+        #expect(final > start + 100)
+        let policy = try SymbolicPolicy.parse(try #require(outcome.userAttributes["policy"]).jsonText)
+        #expect(policy.decoding == .continuous(low: [-2], high: [2]))
+    }
+
     // MARK: Errors
 
     @Test("bad options and sections give an error naming the key")

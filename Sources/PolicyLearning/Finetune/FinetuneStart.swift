@@ -122,25 +122,13 @@ enum FinetuneStart {
             switch try node.string() {
             case "rounded": return .rounded(actions: fallback.actions.isEmpty ? [0] : fallback.actions)
             case "argmax": return .argmax(actions: fallback.actions.isEmpty ? [0] : fallback.actions)
-            case "continuous": return fallback
+            case "continuous":
+                guard case .continuous = fallback else { throw node.error("a continuous decoding needs a box action space; this one is \(space)") }
+                return fallback
             case let other: throw node.error("unknown decoding '\(other)': rounded, argmax or continuous")
             }
         }
-        let keys = try node.keys()
-        guard keys.count == 1, let key = keys.first else { throw node.error("a decoding names one of rounded, argmax or continuous") }
-        let value = try node.required(key)
-        let decoding: ActionDecoding
-        switch key {
-        case "rounded": decoding = .rounded(actions: try value.items().map { try $0.int() })
-        case "argmax": decoding = .argmax(actions: try value.items().map { try $0.int() })
-        case "continuous":
-            decoding = .continuous(low: try value.required("low").items().map { try $0.double() },
-                                   high: try value.required("high").items().map { try $0.double() })
-            try value.finish()
-        default: throw node.error("unknown decoding '\(key)': rounded, argmax or continuous")
-        }
-        do { try decoding.validate() } catch { throw node.error((error as? any LocalizedError)?.errorDescription ?? "\(error)") }
-        return decoding
+        return try DistillObjective.readDecoding(node)
     }
 
     /// The action space and default featurizer of an environment.
