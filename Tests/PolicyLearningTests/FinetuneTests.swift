@@ -220,6 +220,37 @@ import Testing
         #expect(policy.decoding == .continuous(low: [-2], high: [2]))
     }
 
+    @Test("a dataset teacher (DiffSES JSON of the scripted teacher's states and actions): its expert term ranks the teacher's rule above the weak start and guides PPO")
+    func datasetTeacher() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        struct Record: Encodable { var state: [ObjectState]; var teacher_action: Int }
+        var records: [Record] = []
+        var environment = CartPole(seed: 5)
+        let teacher = ScriptedTeacher.cartPoleAngle
+        for _ in 0..<600 {
+            let action = Int(teacher.action(environment.observation))
+            records.append(Record(state: environment.objects, teacher_action: action))
+            if environment.step(action).done { environment.reset() }
+        }
+        try JSONEncoder().encode(records).write(to: URL(fileURLWithPath: folder.path("teacher.json")))
+        let definition = try Self.study("  methods: ppo\n  iterations: 3\n  expert_weight: 1.0",
+                                        extra: "  teacher: {dataset: teacher.json}", folder: folder)
+        let objective = try #require(try StudyObjectives.make(definition) as? FinetuneObjective)
+        let policy = objective.starts[0]
+        let expert = try ExpertDataset(try #require(objective.teacherDataset), policy: policy)
+        #expect(expert.rows == 600)
+        let stepper = try PolicyStepper(policy: policy, environment: CartPole(), environmentName: "CartPole-v1", teacher: nil)
+        let rule = try InfixFormat.parse("((dx_cart_pole + dvx_cart_pole) * 20.0) + 0.5", functionSet: SymbolicPolicy.allOperators,
+                                         featureNames: policy.featureNames)
+        let weakLoss = expert.meanLoss(policy.programs, stepper: stepper, logStd: [-1], rows: 0..<600)
+        let ruleLoss = expert.meanLoss([rule], stepper: stepper, logStd: [-1], rows: 0..<600)
+        #expect(ruleLoss < 0.5 * weakLoss, "cross-entropy of the teacher's rule \(ruleLoss), of the weak start \(weakLoss)")
+        let outcome = try Self.run(definition)
+        print("finetune dataset teacher: start \(outcome.metrics["start_return"] ?? .nan) -> \(outcome.metrics["mean_return"] ?? .nan)")
+        #expect(try #require(outcome.metrics["mean_return"]) > 100)
+    }
+
     // MARK: Errors
 
     @Test("bad options and sections give an error naming the key")

@@ -24,10 +24,15 @@ struct ConstantPPO<E: Environment> {
     /// Returns of the training episodes finished, in order.
     private(set) var episodeReturns: [Double] = []
     let gradient = ProgramGradient(functionSet: .gplearnDefault)
+    /// A dataset teacher's rows, whose expert term joins each minibatch's loss.
+    let expert: ExpertDataset?
+    let expertRows: Rollout?
 
-    init(stepper: PolicyStepper<E>, options: FinetuneOptions, prototype: E, seed: UInt64) {
+    init(stepper: PolicyStepper<E>, options: FinetuneOptions, prototype: E, seed: UInt64, expert: ExpertDataset? = nil) {
         self.stepper = stepper
         self.options = options
+        self.expert = options.expertWeight > 0 ? expert : nil
+        expertRows = self.expert?.rollout(for: E.self)
         generator = SeededGenerator(seed: seed)
         environments = (0..<options.ppoEnvironments).map { _ in prototype }
         for e in environments.indices { environments[e].reset(seed: generator.next()) }
@@ -170,6 +175,16 @@ struct ConstantPPO<E: Environment> {
                 epochLoss += loss
                 batches += 1
                 var constantGradient = rawConstants, logStdGradient = rawLogStd
+                if let expert, let expertRows {
+                    // The dataset teacher's term on as many of its rows, drawn at random (advantage 0: no surrogate).
+                    let rows = (0..<batch.count).map { _ in Int.random(in: 0..<expert.rows, using: &generator) }
+                    let imitation = ActionHead.Terms(clip: options.clip, entropyCoefficient: 0, expertWeight: options.expertWeight, scale: 1)
+                    let extra = try Self.minibatchLoss(programs, stepper: stepper, logStd: logStd, rollout: expertRows, rows: rows[...],
+                                                       advantages: [Double](repeating: 0, count: rows.count), terms: imitation, gradient: gradient)
+                    epochLoss += extra.loss
+                    for k in constantGradient.indices { constantGradient[k] += extra.constants[k] }
+                    for k in logStdGradient.indices { logStdGradient[k] += extra.logStd[k] }
+                }
                 let norm = (constantGradient.reduce(0) { $0 + $1 * $1 } + logStdGradient.reduce(0) { $0 + $1 * $1 }).squareRoot()
                 if norm > options.maxGradientNorm {
                     let s = options.maxGradientNorm / (norm + 1e-12)

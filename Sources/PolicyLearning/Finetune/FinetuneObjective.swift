@@ -10,7 +10,8 @@ import SymbolicRegression
 ///   kind: finetune
 ///   environment: CartPole-v1
 ///   start: {policy: policies/cartpole-weak.json}   # or {study: NAME, top: K}, or {expression: ..., decoding: ...}
-///   teacher: {scripted: cartpole-theta-plus-theta-dot}   # or {file: teacher.json}; for expert_weight > 0
+///   teacher: {scripted: cartpole-theta-plus-theta-dot}   # or {file: teacher.json} (a PPO teacher), or
+///                                                  # {dataset: data.json} (DiffSES JSON or CSV); for expert_weight > 0
 ///   eval_episodes: 100                             # seeded episodes behind mean_return and start_return
 ///   eval_seed: 1000000                             # their first seed (episode i: eval_seed + i)
 /// search_space:                                    # FinetuneOptions: gp, ppo, expert_weight, iterations, ...
@@ -27,6 +28,8 @@ public struct FinetuneObjective: TrialObjective {
     public var environment: String
     public var starts: [SymbolicPolicy]
     public var teacher: Teacher?
+    /// A dataset teacher: the expert term is measured on its states.
+    public var teacherDataset: DistillDataset?
     public var evaluationEpisodes: Int
     public var evaluationSeed: UInt64
 
@@ -34,11 +37,12 @@ public struct FinetuneObjective: TrialObjective {
     public var defaultTargets: [StudyDefinition.Target] { [.init(metric: "mean_return", direction: .maximize)] }
     public var parameters: [String: String] { FinetuneOptions.descriptions }
 
-    public init(environment: String, starts: [SymbolicPolicy], teacher: Teacher? = nil, evaluationEpisodes: Int = 100,
-                evaluationSeed: UInt64 = 1_000_000) {
+    public init(environment: String, starts: [SymbolicPolicy], teacher: Teacher? = nil, teacherDataset: DistillDataset? = nil,
+                evaluationEpisodes: Int = 100, evaluationSeed: UInt64 = 1_000_000) {
         self.environment = environment
         self.starts = starts
         self.teacher = teacher
+        self.teacherDataset = teacherDataset
         self.evaluationEpisodes = evaluationEpisodes
         self.evaluationSeed = evaluationSeed
     }
@@ -51,8 +55,8 @@ public struct FinetuneObjective: TrialObjective {
             throw environmentNode.error((error as? any LocalizedError)?.errorDescription ?? "\(error)")
         }
         let starts = try FinetuneStart.read(try section.required("start"), definition: definition, environment: environment)
-        var teacher: Teacher?
-        if let node = try section.optional("teacher") { teacher = try readTeacher(node, definition: definition) }
+        var teacher: Teacher?, dataset: DistillDataset?
+        if let node = try section.optional("teacher") { (teacher, dataset) = try readTeacher(node, definition: definition) }
         let episodesNode = try section.optional("eval_episodes")
         let episodes = try episodesNode?.int() ?? 100
         if let episodesNode, episodes < 1 { throw episodesNode.error("eval_episodes must be at least 1") }
@@ -62,34 +66,49 @@ public struct FinetuneObjective: TrialObjective {
         try section.finish()
         try checkSearchSpace(definition)
         let expert = definition.searchSpace.first { $0.name == "expert_weight" }
-        if teacher == nil, let expert, expert.value != .fixed(.int(0)), expert.value != .fixed(.double(0)) {
+        if teacher == nil, dataset == nil, let expert, expert.value != .fixed(.int(0)), expert.value != .fixed(.double(0)) {
             throw StudyFileError(file: definition.file, line: expert.line, keyPath: "search_space.expert_weight",
-                                 message: "the soft expert term needs a teacher: add objective.teacher ({scripted: NAME} or {file: PATH})")
+                                 message: "the soft expert term needs a teacher: add objective.teacher ({scripted: NAME}, {file: PATH} or {dataset: PATH})")
         }
-        return FinetuneObjective(environment: environment, starts: starts, teacher: teacher, evaluationEpisodes: episodes,
-                                 evaluationSeed: UInt64(seed))
+        if let dataset {
+            do { _ = try ExpertDataset(dataset, policy: starts[0]) } catch {
+                throw try section.required("teacher").error((error as? any LocalizedError)?.errorDescription ?? "\(error)")
+            }
+        }
+        return FinetuneObjective(environment: environment, starts: starts, teacher: teacher, teacherDataset: dataset,
+                                 evaluationEpisodes: episodes, evaluationSeed: UInt64(seed))
     }
 
-    static func readTeacher(_ node: YAMLValue, definition: StudyDefinition) throws -> Teacher {
+    static func readTeacher(_ node: YAMLValue, definition: StudyDefinition) throws -> (Teacher?, DistillDataset?) {
+        if let file = try node.optional("dataset") {
+            let path = definition.resolve(try file.string()).path
+            do {
+                let dataset = try DistillDataset.load(path)
+                try node.finish()
+                return (nil, dataset)
+            } catch let error as StudyFileError { throw error } catch {
+                throw file.error((error as? any LocalizedError)?.errorDescription ?? "\(error)")
+            }
+        }
         if let name = try node.optional("scripted") {
             let text = try name.string()
             guard let scripted = ScriptedTeacher(rawValue: text) else {
                 throw name.error("unknown scripted teacher '\(text)': \(ScriptedTeacher.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             try node.finish()
-            return Teacher(scripted: scripted)
+            return (Teacher(scripted: scripted), nil)
         }
         if let file = try node.optional("file") {
             let path = definition.resolve(try file.string()).path
             do {
                 let teacher = try Teacher.load(path)
                 try node.finish()
-                return teacher
+                return (teacher, nil)
             } catch let error as StudyFileError { throw error } catch {
                 throw file.error((error as? any LocalizedError)?.errorDescription ?? "\(error)")
             }
         }
-        throw node.error("a teacher is {scripted: NAME} or {file: PATH}")
+        throw node.error("a teacher is {scripted: NAME}, {file: PATH} (a teacher file) or {dataset: PATH} (states and actions)")
     }
 
     /// Checks the fixed values and the bounds of searched ones against the options' ranges, so a bad value is
@@ -122,11 +141,11 @@ public struct FinetuneObjective: TrialObjective {
     public func run(_ context: ObjectiveContext) throws -> ObjectiveOutcome {
         let options = try FinetuneOptions(context.parameters)
         try options.validate()
-        if options.expertWeight > 0 && teacher == nil {
+        if options.expertWeight > 0 && teacher == nil && teacherDataset == nil {
             throw FinetuneError.option(name: "expert_weight", value: "\(options.expertWeight)", valid: "0 without a teacher (add objective.teacher)")
         }
         let seeds = (0..<evaluationEpisodes).map { evaluationSeed &+ UInt64($0) }
-        let visitor = FinetuneVisitor(environmentName: environment, starts: starts, teacher: teacher, options: options,
+        let visitor = FinetuneVisitor(environmentName: environment, starts: starts, teacher: teacher, teacherDataset: teacherDataset, options: options,
                                       evaluationSeeds: seeds, seed: context.seed, threads: context.threads) { step, value in
             context.report(step, value)
         }

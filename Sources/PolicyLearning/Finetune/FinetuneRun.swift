@@ -11,6 +11,7 @@ struct FinetuneRun<E: Environment> {
     let environmentName: String
     let starts: [SymbolicPolicy]
     let teacher: Teacher?
+    let teacherDataset: DistillDataset?
     let options: FinetuneOptions
     let evaluationSeeds: [UInt64]
 
@@ -21,6 +22,7 @@ struct FinetuneRun<E: Environment> {
         }
         let stepper = try PolicyStepper(policy: template, environment: prototype, environmentName: environmentName, teacher: teacher)
         let scorer = EpisodeScorer(prototype: prototype, stepper: stepper, expertWeight: options.expertWeight)
+        let expert = try teacherDataset.map { try ExpertDataset($0, policy: template) }
         var generator = SeededGenerator(seed: seed)
         let reportSeeds = (0..<options.reportEpisodes).map { _ in generator.next() }
         var logStd = [Double](repeating: options.initialLogStd, count: stepper.head.logStdCount)
@@ -35,9 +37,10 @@ struct FinetuneRun<E: Environment> {
         if options.gp {
             let mutator = ExpressionMutator(operators: try options.operators(), featureCount: template.featureCount,
                                             constantRange: -1...1, constantNoise: options.constantNoise, maxLength: options.maxLength)
-            evolution = ReturnEvolution(scorer: scorer, mutator: mutator, options: options, threads: threads, seed: generator.next())
+            evolution = ReturnEvolution(scorer: scorer, mutator: mutator, options: options, threads: threads, seed: generator.next(),
+                                        expert: expert)
         }
-        var ppo = options.ppo ? ConstantPPO(stepper: stepper, options: options, prototype: prototype, seed: generator.next()) : nil
+        var ppo = options.ppo ? ConstantPPO(stepper: stepper, options: options, prototype: prototype, seed: generator.next(), expert: expert) : nil
         var history: [Double] = []
         let startPrograms = [starts[first].programs] + starts.indices.filter { $0 != first }.map { starts[$0].programs }
         for iteration in 0..<options.iterations {
@@ -80,6 +83,7 @@ struct FinetuneVisitor: EnvironmentVisitor {
     let environmentName: String
     let starts: [SymbolicPolicy]
     let teacher: Teacher?
+    let teacherDataset: DistillDataset?
     let options: FinetuneOptions
     let evaluationSeeds: [UInt64]
     let seed: UInt64
@@ -88,7 +92,7 @@ struct FinetuneVisitor: EnvironmentVisitor {
 
     func visit<E: Environment>(_ environment: E) throws -> FinetuneResult {
         let run = FinetuneRun(prototype: environment, environmentName: environmentName, starts: starts, teacher: teacher,
-                              options: options, evaluationSeeds: evaluationSeeds)
+                              teacherDataset: teacherDataset, options: options, evaluationSeeds: evaluationSeeds)
         return try run.run(seed: seed, threads: threads, report: report)
     }
 }

@@ -18,10 +18,14 @@ struct ReturnEvolution<E: Environment> {
     let mutator: ExpressionMutator
     let options: FinetuneOptions
     let threads: Int
+    /// A dataset teacher: its expert term, as if paid on every step of a full episode, joins the fitness.
+    let expert: ExpertDataset?
     private(set) var population: [Member] = []
     var generator: SeededGenerator
 
-    init(scorer: EpisodeScorer<E>, mutator: ExpressionMutator, options: FinetuneOptions, threads: Int, seed: UInt64) {
+    init(scorer: EpisodeScorer<E>, mutator: ExpressionMutator, options: FinetuneOptions, threads: Int, seed: UInt64,
+         expert: ExpertDataset? = nil) {
+        self.expert = options.expertWeight > 0 ? expert : nil
         self.scorer = scorer
         self.mutator = mutator
         self.options = options
@@ -60,6 +64,10 @@ struct ReturnEvolution<E: Environment> {
         for index in next.indices {
             next[index].meanReturn = scores[index].meanReturn
             next[index].fitness = scores[index].meanReturn - scores[index].meanPenalty - options.parsimony * Double(next[index].size)
+            if let expert {
+                let loss = expert.meanLoss(next[index].programs, stepper: scorer.stepper, logStd: logStd, rows: 0..<min(expert.rows, 1000))
+                next[index].fitness -= options.expertWeight * loss * Double(scorer.prototype.maxEpisodeSteps)
+            }
         }
         population = next
         return best
