@@ -145,8 +145,9 @@ public struct FinetuneObjective: TrialObjective {
             throw FinetuneError.option(name: "expert_weight", value: "\(options.expertWeight)", valid: "0 without a teacher (add objective.teacher)")
         }
         let seeds = (0..<evaluationEpisodes).map { evaluationSeed &+ UInt64($0) }
-        let visitor = FinetuneVisitor(environmentName: environment, starts: starts, teacher: teacher, teacherDataset: teacherDataset, options: options,
-                                      evaluationSeeds: seeds, seed: context.seed, threads: context.threads) { step, value in
+        let run = FinetuneRun(environmentName: environment, starts: starts, teacher: teacher, teacherDataset: teacherDataset,
+                              options: options, evaluationSeeds: seeds)
+        let visitor = FinetuneVisitor(run: run, seed: context.seed, threads: context.threads) { step, value in
             context.report(step, value)
         }
         let result = try EnvironmentRegistry.visit(environment, seed: context.seed, visitor)

@@ -3,11 +3,10 @@ import Foundation
 import StudyEngine
 import SymbolicRegression
 
-/// One fine-tuning run in environment `E`: scores the start policies, then runs the iterations (a GP
-/// generation and/or PPO updates each, reporting the policy's mean return over fixed episodes), keeps the
-/// best policy seen and scores it on the evaluation episodes.
-struct FinetuneRun<E: Environment> {
-    let prototype: E
+/// One fine-tuning run: scores the start policies, then runs the iterations (a GP generation and/or PPO
+/// updates each, reporting the policy's mean return over fixed episodes), keeps the best policy seen and
+/// scores it on the evaluation episodes.
+struct FinetuneRun: Sendable {
     let environmentName: String
     let starts: [SymbolicPolicy]
     let teacher: Teacher?
@@ -15,7 +14,8 @@ struct FinetuneRun<E: Environment> {
     let options: FinetuneOptions
     let evaluationSeeds: [UInt64]
 
-    func run(seed: UInt64, threads: Int, report: (Int, Double) -> Bool) throws -> FinetuneResult {
+    /// Runs in copies of `prototype`, the environment named `environmentName`.
+    func run<E: Environment>(_ prototype: E, seed: UInt64, threads: Int, report: (Int, Double) -> Bool) throws -> FinetuneResult {
         let template = starts[0]
         for (index, start) in starts.enumerated().dropFirst() where start.decoding != template.decoding || start.featurizer != template.featurizer {
             throw FinetuneError.start("start policy \(index) has another decoding or featurizer than start policy 0; a run starts from policies of one kind")
@@ -80,19 +80,12 @@ struct FinetuneResult: Sendable {
 
 /// Runs a fine-tuning in the environment named at run time, specialised for its type.
 struct FinetuneVisitor: EnvironmentVisitor {
-    let environmentName: String
-    let starts: [SymbolicPolicy]
-    let teacher: Teacher?
-    let teacherDataset: DistillDataset?
-    let options: FinetuneOptions
-    let evaluationSeeds: [UInt64]
+    let run: FinetuneRun
     let seed: UInt64
     let threads: Int
     let report: (Int, Double) -> Bool
 
     func visit<E: Environment>(_ environment: E) throws -> FinetuneResult {
-        let run = FinetuneRun(prototype: environment, environmentName: environmentName, starts: starts, teacher: teacher,
-                              teacherDataset: teacherDataset, options: options, evaluationSeeds: evaluationSeeds)
-        return try run.run(seed: seed, threads: threads, report: report)
+        try run.run(environment, seed: seed, threads: threads, report: report)
     }
 }
