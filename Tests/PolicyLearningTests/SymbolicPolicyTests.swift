@@ -60,8 +60,8 @@ import Testing
 
     @Test("decodings: rounded and clamped, argmax ties, continuous clipped; bad policies are errors")
     func decodings() throws {
-        let rounded = ActionDecoding.rounded(actions: [0, 2, 3])
-        for (output, action) in [(-5.0, 0), (0.49, 0), (1.2, 0), (1.6, 2), (2.5, 3), (99, 3), (.nan, 0)] {
+        let rounded = ActionDecoding.rounded(actions: [1, 0, 2])
+        for (output, action) in [(-5.0, 1), (0.49, 1), (0.5, 0), (1.2, 0), (1.5, 2), (99, 2), (.infinity, 2), (.nan, 1)] {
             #expect([output].withUnsafeBufferPointer { rounded.decode($0) } == .discrete(action))
         }
         #expect([1.0, 3, 3].withUnsafeBufferPointer { ActionDecoding.argmax(actions: [5, 6, 7]).decode($0) } == .discrete(6))

@@ -3,9 +3,10 @@ import Foundation
 
 /// How a symbolic policy's program outputs become an action.
 ///
-/// - `rounded(actions:)`: one program; its output is rounded half away from zero, then the action of `actions`
-///   nearest to that integer is taken (the first on a tie), so `[0, 1, 2]` rounds and clamps to 0...2. A
-///   non-finite output gives `actions[0]`.
+/// - `rounded(actions:)`: one program; its output is rounded half away from zero and clamped to
+///   `0...actions.count - 1`, an index into `actions` (`[0, 1, 2]`: the output rounded and clamped to 0...2;
+///   `[1, 0, 2]`: output 0 is action 1). A NaN output gives `actions[0]`. Ordering the actions so that the
+///   index grows with what the policy reads (Pong: UP, NOOP, DOWN) lets one small expression decide.
 /// - `argmax(actions:)`: one program per action (logits); the action whose program gives the largest output
 ///   (the first on a tie; NaN counts as smallest).
 /// - `continuous(low:high:)`: one program per action dimension, each output clipped to `[low, high]`; NaN gives `low`.
@@ -47,16 +48,11 @@ public enum ActionDecoding: Codable, Sendable, Equatable {
         }
     }
 
-    /// The discrete action for one output of a `rounded` decoding.
-    @inline(__always) static func nearest(_ output: Double, in actions: [Int]) -> Int {
-        guard output.isFinite else { return actions[0] }
-        let target = output.rounded(.toNearestOrAwayFromZero)
-        var best = actions[0], bestDistance = Swift.abs(Double(actions[0]) - target)
-        for action in actions.dropFirst() {
-            let distance = Swift.abs(Double(action) - target)
-            if distance < bestDistance { best = action; bestDistance = distance }
-        }
-        return best
+    /// The index into the action set for one output of a `rounded` decoding.
+    @inline(__always) static func roundedIndex(_ output: Double, count: Int) -> Int {
+        guard !output.isNaN else { return 0 }
+        let index = output.rounded(.toNearestOrAwayFromZero)
+        return index <= 0 ? 0 : index >= Double(count - 1) ? count - 1 : Int(index)
     }
 
     /// The index of the largest output (NaN smallest, first on ties).
@@ -72,7 +68,7 @@ public enum ActionDecoding: Codable, Sendable, Equatable {
     /// The action for the programs' outputs (`outputs.count == programCount`).
     public func decode(_ outputs: UnsafeBufferPointer<Double>) -> ActionValue {
         switch self {
-        case .rounded(let actions): return .discrete(Self.nearest(outputs[0], in: actions))
+        case .rounded(let actions): return .discrete(actions[Self.roundedIndex(outputs[0], count: actions.count)])
         case .argmax(let actions): return .discrete(actions[Self.argmax(outputs)])
         case .continuous(let low, let high):
             return .continuous(low.indices.map { i in outputs[i].isNaN ? low[i] : Swift.min(Swift.max(outputs[i], low[i]), high[i]) })
@@ -82,7 +78,7 @@ public enum ActionDecoding: Codable, Sendable, Equatable {
     /// The discrete action id for the outputs, without building an `ActionValue` (nil for continuous).
     @inline(__always) func discrete(_ outputs: UnsafeBufferPointer<Double>) -> Int? {
         switch self {
-        case .rounded(let actions): return Self.nearest(outputs[0], in: actions)
+        case .rounded(let actions): return actions[Self.roundedIndex(outputs[0], count: actions.count)]
         case .argmax(let actions): return actions[Self.argmax(outputs)]
         case .continuous: return nil
         }
