@@ -3,8 +3,8 @@ import SymbolicRegression
 
 /// A symbolic policy as source code or text that acts as `SymbolicPolicy` acts: the same features from a
 /// DiffSES state (object slots with zero padding, then relations), the programs with symstudy's protected
-/// operators (`CodeExport`), and the same decoding (rounded to the nearest action, argmax of logits, or
-/// clipped continuous outputs).
+/// operators (`CodeExport`), and the same decoding (the rounded output clamped to an index into the action
+/// set, argmax of logits, or clipped continuous outputs).
 public enum PolicyExport {
     /// Every built-in operator: the programs of a policy use built-ins only.
     static let operators = try! FunctionSet(builtins: BuiltinOperator.allCases)
@@ -29,7 +29,7 @@ public enum PolicyExport {
     /// What the decoding does, in words, for header comments.
     static func decodingSummary(_ decoding: ActionDecoding) -> String {
         switch decoding {
-        case .rounded(let actions): return "the action of \(actions) nearest to round(output 0)"
+        case .rounded(let actions): return "actions[round(output 0) clamped to 0...\(actions.count - 1)] with actions \(actions)"
         case .argmax(let actions): return "the action of \(actions) whose output (logit) is largest"
         case .continuous(let low, let high): return "output i clipped to [low[i], high[i]], low \(low), high \(high)"
         }
@@ -81,12 +81,12 @@ public enum PolicyExport {
             constants = "ACTIONS = [\(list(actions) { "\($0)" })]"
             decode = """
                 v = out[:, 0]
-                finite = np.isfinite(v)
-                v = np.where(finite, v, 0.0)
-                t = np.trunc(v)
-                target = t + np.where(np.abs(v - t) >= 0.5, np.sign(v), 0.0)  # half away from zero
-                index = np.argmin(np.abs(np.asarray(ACTIONS, dtype=np.float64)[None, :] - target[:, None]), axis=1)
-                return [ACTIONS[i] if ok else ACTIONS[0] for i, ok in zip(index, finite)]
+                with np.errstate(all="ignore"):
+                    v = np.where(np.isnan(v), 0.0, v)
+                    t = np.trunc(v)
+                    rounded = t + np.where(np.abs(v - t) >= 0.5, np.sign(v), 0.0)  # half away from zero
+                index = np.clip(rounded, 0, len(ACTIONS) - 1).astype(np.int64)
+                return [ACTIONS[i] for i in index]
             """
         case .argmax(let actions):
             constants = "ACTIONS = [\(list(actions) { "\($0)" })]"
@@ -240,15 +240,9 @@ public enum PolicyExport {
                 double x[SYMSTUDY_FEATURES], out[SYMSTUDY_OUTPUTS];
                 symstudy_features(state, count, x);
                 symstudy_outputs(x, out);
-                if (!isfinite(out[0])) return symstudy_actions[0];
-                double target = round(out[0]);  /* half away from zero */
-                int best = symstudy_actions[0];
-                double distance = fabs((double)symstudy_actions[0] - target);
-                for (int i = 1; i < \(actions.count); i++) {
-                    double d = fabs((double)symstudy_actions[i] - target);
-                    if (d < distance) { best = symstudy_actions[i]; distance = d; }
-                }
-                return best;
+                if (isnan(out[0])) return symstudy_actions[0];
+                double index = round(out[0]);  /* half away from zero */
+                return symstudy_actions[index <= 0 ? 0 : (index >= \(actions.count - 1) ? \(actions.count - 1) : (int)index)];
             }
             """
         case .argmax(let actions):
@@ -375,14 +369,9 @@ public enum PolicyExport {
 
             func symstudyAct(_ state: [SymstudyObject]) -> Int {
                 let out = symstudyOutputs(symstudyFeatures(state))
-                guard out[0].isFinite else { return symstudyActions[0] }
-                let target = out[0].rounded(.toNearestOrAwayFromZero)
-                var best = symstudyActions[0], distance = Swift.abs(Double(best) - target)
-                for action in symstudyActions.dropFirst() where Swift.abs(Double(action) - target) < distance {
-                    best = action
-                    distance = Swift.abs(Double(action) - target)
-                }
-                return best
+                guard !out[0].isNaN else { return symstudyActions[0] }
+                let index = out[0].rounded(.toNearestOrAwayFromZero)
+                return symstudyActions[index <= 0 ? 0 : index >= Double(symstudyActions.count - 1) ? symstudyActions.count - 1 : Int(index)]
             }
             """
         case .argmax(let actions):
@@ -502,7 +491,7 @@ public enum PolicyExport {
         }
         let rule: String
         switch policy.decoding {
-        case .rounded(let actions): rule = "a &= \\operatorname*{arg\\,min}_{k \\in \\{\(list(actions) { "\($0)" })\\}} \\left|k - \\operatorname{round}(f_{0})\\right|"
+        case .rounded(let actions): rule = "a &= \\left(\(list(actions) { "\($0)" })\\right)_{\\min\\left(\\max\\left(\\operatorname{round}(f_{0}), 0\\right), \(actions.count - 1)\\right)}"
         case .argmax(let actions): rule = "a &= \\left(\(list(actions) { "\($0)" })\\right)_{\\operatorname*{arg\\,max}_{i} f_{i}}"
         case .continuous: rule = "a_{i} &= \\operatorname{clip}\\left(f_{i}, \\mathrm{low}_{i}, \\mathrm{high}_{i}\\right)"
         }
