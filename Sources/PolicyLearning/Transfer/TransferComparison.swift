@@ -27,8 +27,8 @@ public struct TransferComparison: Sendable {
                            seed: UInt64) throws -> TransferComparison {
         let rows = try agents.map { agent in
             Row(agent: agent.name,
-                before: try PolicyEvaluation.run(agent, environment: environment, episodes: episodes, seed: seed),
-                after: try PolicyEvaluation.run(agent, environment: environment, changes: changes, episodes: episodes, seed: seed))
+                before: try AgentEvaluation.run(agent, environment: environment, episodes: episodes, seed: seed),
+                after: try AgentEvaluation.run(agent, environment: environment, changes: changes, episodes: episodes, seed: seed))
         }
         return TransferComparison(environment: environment, changes: changes, episodes: episodes, seed: seed, rows: rows)
     }

@@ -25,7 +25,7 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let (policy, origin) = try source.policy()
-        let result = try PolicyEvaluation.run(.symbolic(policy), environment: env, episodes: episodes, seed: seed,
+        let result = try AgentEvaluation.run(.symbolic(policy), environment: env, episodes: episodes, seed: seed,
                                               framesFolder: renderFrames, maxFrames: maxFrames)
         if format == "json" {
             var fields = ["\"source\": \(jsonString(origin))", "\"environment\": \(jsonString(env))", "\"episodes\": \(episodes)",
