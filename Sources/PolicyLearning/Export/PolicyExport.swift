@@ -45,19 +45,6 @@ public enum PolicyExport {
         }
     }
 
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
     static func number(_ value: Double) -> String { "\(value)" }
 
     static func list<T>(_ items: [T], _ render: (T) -> String) -> String { items.map(render).joined(separator: ", ") }
@@ -73,7 +60,7 @@ public enum PolicyExport {
         let outputs = policy.programs.enumerated().map { index, program in
             "def _output_\(index)(X):\n    return \(CodeExport.pythonExpression(program, functionSet: operators))\n"
         }.joined(separator: "\n\n")
-        let relations = list(f.relations) { "(\(quote($0.kind.rawValue)), (\($0.from.type), \($0.from.slot)), (\($0.to.type), \($0.to.slot)))" }
+        let relations = list(f.relations) { "(\(ProgramJSON.quote($0.kind.rawValue)), (\($0.from.type), \($0.from.slot)), (\($0.to.type), \($0.to.slot)))" }
         let decode: String
         let constants: String
         switch policy.decoding {
@@ -113,11 +100,11 @@ public enum PolicyExport {
 
         import numpy as np
 
-        FEATURES = [\(list(policy.featureNames, quote))]
+        FEATURES = [\(list(policy.featureNames, ProgramJSON.quote))]
         # Slot groups in feature order: (object type, slots); each slot holds FIELDS of one object of that type,
         # in the order the objects appear in the state, zeros when there are fewer objects.
         OBJECT_SLOTS = [\(list(f.objects) { "(\($0.type), \($0.slots))" })]
-        FIELDS = [\(list(f.fields) { quote(recordKey($0)) })]
+        FIELDS = [\(list(f.fields) { ProgramJSON.quote(recordKey($0)) })]
         # Then one feature per relation: (kind, (type, slot) from, (type, slot) to); 0 when either is absent.
         RELATIONS = [\(relations)]
         \(constants)
@@ -222,6 +209,18 @@ public enum PolicyExport {
                 f.relations.map { "\(kindIndex[$0.kind]!), \($0.from.type), \($0.from.slot), \($0.to.type), \($0.to.slot)" })
     }
 
+    /// The start of C's discrete `symstudy_act`: the action table, the features and the outputs.
+    static func discreteAct(_ actions: [Int]) -> String {
+        """
+        static const int symstudy_actions[\(actions.count)] = {\(list(actions) { "\($0)" })};
+
+        int symstudy_act(const symstudy_object *state, int count) {
+            double x[SYMSTUDY_FEATURES], out[SYMSTUDY_OUTPUTS];
+            symstudy_features(state, count, x);
+            symstudy_outputs(x, out);
+        """
+    }
+
     /// A C translation unit: `symstudy_features` and `symstudy_act` over an array of `symstudy_object`
     /// (`int symstudy_act(state, count)` for discrete actions, `void symstudy_act(state, count, double *action)`
     /// for continuous ones).
@@ -233,26 +232,16 @@ public enum PolicyExport {
         let act: String
         switch policy.decoding {
         case .rounded(let actions):
-            act = """
-            static const int symstudy_actions[\(actions.count)] = {\(list(actions) { "\($0)" })};
+            act = discreteAct(actions) + """
 
-            int symstudy_act(const symstudy_object *state, int count) {
-                double x[SYMSTUDY_FEATURES], out[SYMSTUDY_OUTPUTS];
-                symstudy_features(state, count, x);
-                symstudy_outputs(x, out);
                 if (isnan(out[0])) return symstudy_actions[0];
                 double index = round(out[0]);  /* half away from zero */
                 return symstudy_actions[index <= 0 ? 0 : (index >= \(actions.count - 1) ? \(actions.count - 1) : (int)index)];
             }
             """
         case .argmax(let actions):
-            act = """
-            static const int symstudy_actions[\(actions.count)] = {\(list(actions) { "\($0)" })};
+            act = discreteAct(actions) + """
 
-            int symstudy_act(const symstudy_object *state, int count) {
-                double x[SYMSTUDY_FEATURES], out[SYMSTUDY_OUTPUTS];
-                symstudy_features(state, count, x);
-                symstudy_outputs(x, out);
                 int best = 0;
                 double value = isnan(out[0]) ? -INFINITY : out[0];
                 for (int i = 1; i < SYMSTUDY_OUTPUTS; i++) if (out[i] > value) { best = i; value = out[i]; }
@@ -408,7 +397,7 @@ public enum PolicyExport {
             var x: Double, y: Double, dx: Double = 0, dy: Double = 0
         }
 
-        let symstudyFeatureNames = [\(list(policy.featureNames, quote))]
+        let symstudyFeatureNames = [\(list(policy.featureNames, ProgramJSON.quote))]
         /// Slot groups (type, slots); fields (0 x, 1 y, 2 dx, 3 dy); relations (kind: 0 dx, 1 dy, 2 dvx, 3 dvy,
         /// 4 distance; from type, from slot, to type, to slot).
         let symstudyGroups: [(Int, Int)] = [\(groups.map { "(\($0))" }.joined(separator: ", "))]
