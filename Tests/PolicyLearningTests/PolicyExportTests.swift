@@ -1,5 +1,6 @@
 import Environments
 import Foundation
+import StudyEngine
 import SymbolicRegression
 import Testing
 import TestSupport
@@ -173,6 +174,8 @@ import TestSupport
         let python = formula.export(format: .python, origin: "trial 3")
         #expect(python.contains("def predict(X):") && python.contains("X[:, 1]"))
         #expect(formula.export(format: .sympy, origin: "trial 3").contains("(mass + 0.5)"))
+        let listed = try ExportSubject.read(attributes: ["program": .array([try JSONValue.parse(#"{"op":"neg","args":[{"feature":0,"name":"q"}]}"#)])], origin: "trial 6")
+        #expect(listed.export(format: .c, origin: "trial 6").contains("sr_neg(x[0])"))
         #expect(throws: ExportError.self) { try ExportSubject.read(attributes: ["metrics": .object([:])], origin: "trial 4") }
         #expect(throws: ExportError.self) { try ExportSubject.read(attributes: ["policy": .string("{\"featurizer\": 1}")], origin: "trial 5") }
     }

@@ -14,8 +14,8 @@ public enum ExportSubject: Sendable {
     static let operators = try! FunctionSet(builtins: BuiltinOperator.allCases)
 
     /// Reads a trial's user attributes: `policy` (a SymbolicPolicy's JSON, as an object or a string), else
-    /// `program` (a program's JSON tree, as an object or a string, optionally inside `{"tree": ..,
-    /// "feature_names": [..]}`), else `expression` (its `text`, features written `x0`, `x1`, ...).
+    /// `program` (a program's JSON tree, or a list of one, as JSON or a string, optionally inside
+    /// `{"tree": .., "feature_names": [..]}`), else `expression` (its `text`, features written `x0`, `x1`, ...).
     /// - Throws: `ExportError` naming the attribute that is missing or unreadable.
     public static func read(attributes: [String: JSONValue], origin: String) throws -> ExportSubject {
         if let policy = attributes["policy"] {
@@ -44,6 +44,12 @@ public enum ExportSubject: Sendable {
     static func formula(_ value: JSONValue) throws -> ExportSubject {
         var tree = value
         if let text = value.stringValue { tree = try JSONValue.parse(text) }
+        if let list = tree.arrayValue {
+            guard list.count == 1 else {
+                throw ExportError.invalid("it holds \(list.count) programs (a policy's outputs): export the trial's 'policy' instead")
+            }
+            tree = list[0]
+        }
         var names: [String] = []
         if let object = tree.objectValue, object["op"] == nil, object["feature"] == nil, object["constant"] == nil {
             names = object["feature_names"]?.arrayValue?.compactMap(\.stringValue) ?? []
