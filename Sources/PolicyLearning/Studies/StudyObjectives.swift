@@ -7,6 +7,8 @@ public enum StudyObjectives {
 
     static let builders: [String: Builder] = [
         "command": { try CommandObjective.read($0, definition: $1) },
+        "distill": { try DistillObjective.read($0, definition: $1) },
+        "regress": { try RegressObjective.read($0, definition: $1) },
     ]
 
     /// The kinds, sorted.
