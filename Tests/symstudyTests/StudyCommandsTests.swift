@@ -96,6 +96,11 @@ import TestSupport
             #expect(unknown.status != 0)
             #expect(unknown.stderr.contains("no study named 'frnt'") && unknown.stderr.contains("its studies: front"), "\(command): \(unknown.stderr)")
         }
+        _ = try Study.create(name: "empty", storage: try StorageURL(parsing: url).open(), direction: .minimize)
+        for command in [["best"], ["export", "--format", "python"]] {
+            let empty = try SymstudyBinary.run([command[0], "empty", "--storage", url] + command.dropFirst())
+            #expect(empty.status != 0 && empty.stderr.contains("study 'empty' has no COMPLETE trial yet"), "\(command): \(empty.stderr)")
+        }
         let missing = folder.path("missing.db")
         let noFile = try SymstudyBinary.run(["best", "front", "--storage", "sqlite:///" + missing])
         #expect(noFile.status != 0 && noFile.stderr.contains("no file \(missing)"))

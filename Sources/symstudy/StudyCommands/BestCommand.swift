@@ -23,7 +23,7 @@ struct BestCommand: ParsableCommand {
         let snapshot = try StudySnapshot.load(storage: study.storage, studyID: study.id)
         let ranked = Self.ranked(snapshot)
         guard !ranked.isEmpty else {
-            throw StudyLookupError.noTrial(study: snapshot.name, number: -1, why: "no COMPLETE trial yet (\(snapshot.trials.count) trial(s) in other states)")
+            throw StudyLookupError.noCompleteTrial(study: snapshot.name, trials: snapshot.trials.count)
         }
         let shown = ranked.prefix(top ?? (snapshot.directions.count == 1 ? 1 : ranked.count))
         let (records, columns) = Self.records(snapshot, indices: Array(shown))

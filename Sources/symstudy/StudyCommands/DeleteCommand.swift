@@ -14,16 +14,16 @@ struct DeleteCommand: ParsableCommand {
     func run() throws {
         let study = try selection.load(storage)
         let count = try study.storage.trialCount(studyID: study.id, states: nil)
-        let where_ = StorageURL.redacting(try selection.resolve(storage).url)
+        let location = StorageURL.redacting(try selection.resolve(storage).url)
         if !yes {
-            FileHandle.standardError.write(Data("Delete study '\(study.name)' with its \(count) trial(s) from \(where_)? [y/N] ".utf8))
+            FileHandle.standardError.write(Data("Delete study '\(study.name)' with its \(count) trial(s) from \(location)? [y/N] ".utf8))
             let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
             guard answer == "y" || answer == "yes" else {
                 throw DeleteError.notConfirmed(study.name)
             }
         }
         try study.storage.deleteStudy(id: study.id)
-        print("deleted study '\(study.name)' (\(count) trial(s)) from \(where_)")
+        print("deleted study '\(study.name)' (\(count) trial(s)) from \(location)")
     }
 }
 

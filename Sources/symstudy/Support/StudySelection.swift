@@ -73,6 +73,7 @@ enum StudyLookupError: LocalizedError, Equatable {
     case noStorageFile(path: String, url: String)
     case noStudy(name: String, url: String, known: [String])
     case noTrial(study: String, number: Int, why: String)
+    case noCompleteTrial(study: String, trials: Int)
 
     var errorDescription: String? {
         switch self {
@@ -83,6 +84,8 @@ enum StudyLookupError: LocalizedError, Equatable {
             let list = known.isEmpty ? "it holds no studies" : "its studies: \(known.sorted().joined(separator: ", "))"
             return "no study named '\(name)' in \(url); \(list)"
         case .noTrial(let study, let number, let why): return "study '\(study)', trial \(number): \(why)"
+        case .noCompleteTrial(let study, let trials):
+            return "study '\(study)' has no COMPLETE trial yet (\(trials) trial(s) in other states): run `symstudy optimize` first, or name a trial with --trial"
         }
     }
 }

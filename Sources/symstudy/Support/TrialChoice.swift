@@ -18,7 +18,7 @@ struct TrialChoice: ParsableArguments {
             return snapshot.trials[index]
         }
         guard let best = BestCommand.ranked(snapshot).first else {
-            throw StudyLookupError.noTrial(study: study.name, number: -1, why: "no COMPLETE trial yet: run `symstudy optimize` first, or name a trial with --trial")
+            throw StudyLookupError.noCompleteTrial(study: study.name, trials: snapshot.trials.count)
         }
         return snapshot.trials[best]
     }
