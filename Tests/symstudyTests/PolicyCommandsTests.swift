@@ -100,10 +100,12 @@ import TestSupport
         let agents = try #require(report["agents"] as? [[String: Any]])
         #expect(agents.map { $0["agent"] as? String } == ["scripted teacher 'pong-aim-edge'", "symbolic policy"])
         let returns = fromStudy["returns"] as? [Double] ?? []
-        #expect(agents[1]["before"] as? Double == returns.reduce(0, +) / Double(returns.count))
+        #expect((agents[1]["before"] as? [String: Any])?["returns"] as? [Double] == returns)
         for agent in agents {
-            let before = agent["before"] as? Double ?? .nan, after = agent["after"] as? Double ?? .nan
+            let before = (agent["before"] as? [String: Any])?["mean_return"] as? Double ?? .nan
+            let after = (agent["after"] as? [String: Any])?["mean_return"] as? Double ?? .nan
             #expect(abs((agent["drop"] as? Double ?? .nan) - (before - after)) < 1e-9)
+            #expect((agent["after"] as? [String: Any])?["point_share"] is Double)
         }
         let text = try SymstudyBinary.run(["transfer", policyFile, "--env", "Pong", "--change", "paddle_speed=3", "--episodes", "1"])
         #expect(text.status == 0 && text.stdout.contains("points won") && text.stdout.contains("drop"), "\(text.stderr)")

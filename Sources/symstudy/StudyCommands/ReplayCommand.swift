@@ -2,6 +2,7 @@ import ArgumentParser
 import Environments
 import Foundation
 import PolicyLearning
+import StudyEngine
 
 /// `symstudy replay STUDY|FILE --env ENV`: plays a symbolic policy (the best trial of a study, or a policy
 /// JSON file) for some seeded episodes and reports the mean return (for Pong also the share of points won).
@@ -28,11 +29,8 @@ struct ReplayCommand: ParsableCommand {
         let result = try AgentEvaluation.run(.symbolic(policy), environment: env, episodes: episodes, seed: seed,
                                               framesFolder: renderFrames, maxFrames: maxFrames)
         if format == "json" {
-            var fields = ["\"source\": \(jsonString(origin))", "\"environment\": \(jsonString(env))", "\"episodes\": \(episodes)",
-                          "\"seed\": \(seed)", "\"mean_return\": \(result.meanReturn)", "\"returns\": [\(result.returns.map { "\($0)" }.joined(separator: ", "))]",
-                          "\"mean_length\": \(Double(result.lengths.reduce(0, +)) / Double(episodes))"]
-            if let share = result.pointShare { fields += ["\"points_won\": \(result.pointsWon)", "\"points_lost\": \(result.pointsLost)", "\"point_share\": \(share)"] }
-            print("{" + fields.joined(separator: ", ") + "}")
+            print(Self.json(result, extra: ["source": .string(origin), "environment": .string(env), "episodes": .int(episodes),
+                                            "seed": .int(Int(seed))]).jsonText)
             return
         }
         print("symbolic policy of \(origin) on \(env), \(episodes) episode(s) from seed \(seed):")
@@ -44,9 +42,18 @@ struct ReplayCommand: ParsableCommand {
     }
 
     static func number(_ value: Double) -> String { String(format: "%.4g", value) }
-}
 
-func jsonString(_ text: String) -> String {
-    let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
-    return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+    /// An evaluation as JSON: mean return, returns, mean length, and points for games.
+    static func json(_ result: PolicyEvaluation, extra: [String: JSONValue] = [:]) -> JSONValue {
+        var fields = extra
+        fields["mean_return"] = .double(result.meanReturn)
+        fields["returns"] = .array(result.returns.map(JSONValue.double))
+        fields["mean_length"] = .double(Double(result.lengths.reduce(0, +)) / Double(max(1, result.lengths.count)))
+        if let share = result.pointShare {
+            fields["points_won"] = .int(result.pointsWon)
+            fields["points_lost"] = .int(result.pointsLost)
+            fields["point_share"] = .double(share)
+        }
+        return .object(fields)
+    }
 }

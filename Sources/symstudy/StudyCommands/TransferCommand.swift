@@ -2,6 +2,7 @@ import ArgumentParser
 import Environments
 import Foundation
 import PolicyLearning
+import StudyEngine
 
 /// `symstudy transfer STUDY|FILE --env ENV --change KEY=VALUE ...`: plays the teacher and the symbolic
 /// policy on the game as it is and as changed (same seeds) and reports each one's return and drop.
@@ -42,15 +43,13 @@ struct TransferCommand: ParsableCommand {
         let comparison = try TransferComparison.run(agents: [.teacher(chosenTeacher), .symbolic(policy)], environment: env,
                                                     changes: changes, episodes: episodes, seed: seed)
         if format == "json" {
-            let rows = comparison.rows.map { row -> String in
-                var fields = ["\"agent\": \(jsonString(row.agent))", "\"before\": \(row.before.meanReturn)", "\"after\": \(row.after.meanReturn)",
-                              "\"drop\": \(row.drop)"]
-                if let share = row.before.pointShare, let after = row.after.pointShare {
-                    fields += ["\"point_share_before\": \(share)", "\"point_share_after\": \(after)"]
-                }
-                return "{" + fields.joined(separator: ", ") + "}"
+            let agents = comparison.rows.map { row -> JSONValue in
+                .object(["agent": .string(row.agent), "before": ReplayCommand.json(row.before), "after": ReplayCommand.json(row.after),
+                         "drop": .double(row.drop)])
             }
-            print("{\"environment\": \(jsonString(env)), \"changes\": \(jsonString(changes.description)), \"policy\": \(jsonString(origin)), \"episodes\": \(episodes), \"seed\": \(seed), \"agents\": [\(rows.joined(separator: ", "))]}")
+            let report: JSONValue = .object(["environment": .string(env), "changes": .string(changes.description), "policy": .string(origin),
+                                             "episodes": .int(episodes), "seed": .int(Int(seed)), "agents": .array(agents)])
+            print(report.jsonText)
             return
         }
         print("\(env) changed (\(changes)), \(episodes) episode(s) per agent from seed \(seed); policy: \(origin)")
