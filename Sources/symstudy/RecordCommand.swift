@@ -15,6 +15,7 @@ struct RecordCommand: ParsableCommand {
     @Option(help: "The teacher file.") var teacher: String
     @Option(help: "Episodes to record.") var episodes = 10
     @Option(help: "Stop after this many rows.") var maxRows: Int?
+    @Option(help: "End each episode after this many steps.") var episodeSteps: Int?
     @Option(help: "Seed of the first episode.") var seed: UInt64 = 0
     @Option(help: "Output format: json (DiffSES) or csv.") var format = "json"
     @Option(help: "Output file (default: standard output).") var out: String?
@@ -23,11 +24,13 @@ struct RecordCommand: ParsableCommand {
         guard ["json", "csv"].contains(format) else { throw ValidationError("--format must be json or csv, not '\(format)'") }
         guard episodes > 0 else { throw ValidationError("--episodes must be positive, not \(episodes)") }
         if let maxRows, maxRows <= 0 { throw ValidationError("--max-rows must be positive, not \(maxRows)") }
+        if let episodeSteps, episodeSteps <= 0 { throw ValidationError("--episode-steps must be positive, not \(episodeSteps)") }
     }
 
     func run() throws {
         let loaded = try Teacher.load(teacher)
-        let recorded = try DatasetRecorder.record(loaded, environment: environment, episodes: episodes, seed: seed, maxRows: maxRows ?? .max)
+        let recorded = try DatasetRecorder.record(loaded, environment: environment, episodes: episodes, seed: seed, maxRows: maxRows ?? .max,
+                                                  maxEpisodeSteps: episodeSteps ?? .max)
         let text = format == "json" ? recorded.json : recorded.csv
         if let out {
             try text.write(toFile: out, atomically: true, encoding: .utf8)

@@ -15,28 +15,31 @@ public struct DatasetRecorder: Sendable {
     public var evaluation = TeacherEvaluation()
 
     /// Plays `episodes` seeded episodes of `environment` with `teacher`, recording every step's state before
-    /// the action.
+    /// the action; each episode ends at its end or after `maxEpisodeSteps` steps (short episodes give more
+    /// varied states than one long game).
     public static func record(_ teacher: Teacher, environment: String, episodes: Int, seed: UInt64 = 0,
-                              maxRows: Int = .max) throws -> DatasetRecorder {
+                              maxRows: Int = .max, maxEpisodeSteps: Int = .max) throws -> DatasetRecorder {
         guard teacher.environment == environment else {
             throw PolicyLearningError.mismatch("the \(teacher.name) was made for \(teacher.environment), not \(environment)")
         }
-        return try EnvironmentRegistry.visit(environment, seed: seed, Visitor(teacher: teacher, episodes: episodes, seed: seed, maxRows: maxRows))
+        return try EnvironmentRegistry.visit(environment, seed: seed, Visitor(teacher: teacher, episodes: episodes, seed: seed, maxRows: maxRows,
+                                                                                maxEpisodeSteps: maxEpisodeSteps))
     }
 
     struct Visitor: EnvironmentVisitor {
-        var teacher: Teacher, episodes: Int, seed: UInt64, maxRows: Int
+        var teacher: Teacher, episodes: Int, seed: UInt64, maxRows: Int, maxEpisodeSteps: Int
         func visit<E: Environment>(_ environment: E) throws -> DatasetRecorder {
             var env = environment, recorder = DatasetRecorder()
             episodesLoop: for episode in 0..<episodes {
                 env.reset(seed: seed &+ UInt64(episode))
-                var total = 0.0
+                var total = 0.0, steps = 0
                 while true {
                     let action = teacher.action(env.observation)
                     recorder.rows.append(Row(objects: env.objects, action: action))
                     let t = env.step(try env.action(action))
                     total += t.reward
-                    if t.done || recorder.rows.count >= maxRows {
+                    steps += 1
+                    if t.done || steps >= maxEpisodeSteps || recorder.rows.count >= maxRows {
                         recorder.evaluation.returns.append(total)
                         if recorder.rows.count >= maxRows { break episodesLoop }
                         break

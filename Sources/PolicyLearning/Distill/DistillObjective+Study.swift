@@ -76,7 +76,8 @@ extension DistillObjective {
         func visit<E: Environment>(_ environment: E) throws -> ActionSpace { environment.actionSpace }
     }
 
-    /// Records the dataset a study names when it is missing: `{environment, teacher, episodes, max_rows, seed}`,
+    /// Records the dataset a study names when it is missing: `{environment, teacher, episodes, max_rows,
+    /// episode_steps, seed}`,
     /// `teacher` a scripted teacher's name or a teacher file.
     static func record(_ node: YAMLValue, to path: String) throws {
         let environment = try node.required("environment").string()
@@ -93,10 +94,12 @@ extension DistillObjective {
         }
         let episodes = try node.optional("episodes")?.int() ?? 10
         let maxRows = try node.optional("max_rows")?.int() ?? .max
+        let episodeSteps = try node.optional("episode_steps")?.int() ?? .max
         let seed = try node.optional("seed")?.int() ?? 0
         try node.finish()
         do {
-            let recorded = try DatasetRecorder.record(teacher, environment: environment, episodes: episodes, seed: UInt64(max(0, seed)), maxRows: maxRows)
+            let recorded = try DatasetRecorder.record(teacher, environment: environment, episodes: episodes, seed: UInt64(max(0, seed)), maxRows: maxRows,
+                                                        maxEpisodeSteps: episodeSteps)
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
             try (path.lowercased().hasSuffix(".csv") ? recorded.csv : recorded.json).write(toFile: path, atomically: true, encoding: .utf8)
         } catch {

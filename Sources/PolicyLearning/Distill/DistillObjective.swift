@@ -26,7 +26,8 @@ import SymbolicRegression
 /// Every GP parameter comes from the trial (see `GPTrialParameters`); `metric` adds `fidelity`, the share of
 /// training rows whose decoded output is the teacher's action (the default). After every generation the
 /// best program's training fidelity is reported as the intermediate value, for pruning. Metrics:
-/// `test_fidelity`, `train_fidelity`, `size` (nodes over all programs), and with an environment
+/// `test_fidelity`, `train_fidelity`, their balanced forms (the mean over the teacher's actions of the share
+/// of its rows matched: what counts when one action dominates), `size` (nodes over all programs), and with an environment
 /// `mean_return` and, for games, `win_rate` (share of points won).
 public struct DistillObjective: TrialObjective {
     public var featurizer: Featurizer
@@ -43,9 +44,12 @@ public struct DistillObjective: TrialObjective {
     /// Continuous actions count as matching within this distance.
     public var tolerance: Double
 
-    public var metrics: [String] { ["test_fidelity", "train_fidelity", "size", "mean_return", "win_rate"] }
+    public var metrics: [String] {
+        ["test_fidelity", "train_fidelity", "test_balanced_fidelity", "train_balanced_fidelity", "size", "mean_return", "win_rate"]
+    }
     public var defaultTargets: [StudyDefinition.Target] { [.init(metric: "test_fidelity", direction: .maximize)] }
-    public var parameters: [String: String] { GPTrialParameters.descriptions.merging(["class_weight": "balanced or none"]) { $1 } }
+    public var parameters: [String: String] { GPTrialParameters.descriptions.merging(["class_weight": "balanced or none",
+                                                                              "constant_search": "score evaluations of the final constant search on fidelity (rounded decoding; 0: off)"]) { $1 } }
 
     /// The default GP parameters of a distillation: DiffSES's population and generations, comparisons in the
     /// function set, small constants.
@@ -141,7 +145,12 @@ public struct DistillObjective: TrialObjective {
                 if context.report(report.record.generation, fidelity) { pruned = true; return .stop }
                 return .proceed
             }
-            programs = [regressor.program!]
+            var program = regressor.program!
+            let search = try context.int("constant_search", default: 0)
+            if search > 0 && !pruned {
+                program = refine(program, population: regressor.population, decoding: decoding, budget: search)
+            }
+            programs = [program]
         case .argmax(let actions):
             // One program per action, each fitted to the indicator of its action (one against the rest).
             try GPTrialParameters.setMetric(&p, context, fallback: "fidelity") { $0 == "fidelity" ? Self.fidelityMetric(count: 2) : nil }
@@ -189,6 +198,11 @@ public struct DistillObjective: TrialObjective {
             "test_fidelity": fidelity(policy, columns: testColumns, actions: testActions),
             "size": Double(policy.programs.reduce(0) { $0 + $1.length }),
         ]
+        if let train = balancedFidelity(policy, columns: trainColumns, actions: trainActions),
+           let test = balancedFidelity(policy, columns: testColumns, actions: testActions) {
+            metrics["train_balanced_fidelity"] = train
+            metrics["test_balanced_fidelity"] = test
+        }
         if let environment {
             let evaluation = try PolicyEvaluation.run(policy, environment: environment, episodes: episodes, seed: episodeSeed,
                                                       maxSteps: maxSteps, threads: context.threads)
@@ -208,6 +222,28 @@ public struct DistillObjective: TrialObjective {
         return ObjectiveOutcome(metrics: metrics, expression: expression, program: program, userAttributes: ["policy": policyJSON])
     }
 
+    /// The best of the final program and the population's best distinct programs after a constant search
+    /// on training fidelity (at most 4,000 rows during the search, all of them to choose).
+    func refine(_ program: Program, population: [Individual], decoding: ActionDecoding, budget: Int) -> Program {
+        var candidates = [program]
+        for individual in population.sorted(by: { $0.rawFitness > $1.rawFitness }) where candidates.count < 8 {
+            if !candidates.contains(individual.program) && !individual.program.constantPositions.isEmpty { candidates.append(individual.program) }
+        }
+        let rows = Swift.min(trainCount, 4000)
+        let sampleColumns = trainColumns.map { Array($0.prefix(rows)) }, sampleActions = Array(trainActions.prefix(rows))
+        func score(_ program: Program, _ columns: [[Double]], _ actions: [[Double]]) -> Double {
+            guard let policy = try? SymbolicPolicy(featurizer: featurizer, decoding: decoding, programs: [program]) else { return 0 }
+            return fidelity(policy, columns: columns, actions: actions)
+        }
+        var best = program, bestScore = score(program, trainColumns, trainActions)
+        for candidate in candidates {
+            let improved = ConstantSearch(budget: budget).improve(candidate) { score($0, sampleColumns, sampleActions) }.program
+            let full = score(improved, trainColumns, trainActions)
+            if full > bestScore { best = improved; bestScore = full }
+        }
+        return best
+    }
+
     // MARK: Scoring
 
     /// The share of rows where the policy gives the teacher's action.
@@ -224,6 +260,20 @@ public struct DistillObjective: TrialObjective {
             if zip(output, actions[row]).allSatisfy({ Swift.abs($0 - $1) <= tolerance }) { hits += 1 }
         }
         return Double(hits) / Double(actions.count)
+    }
+
+    /// The mean over the teacher's actions of the share of its rows where the policy agrees (discrete
+    /// decodings): a policy that always takes the most common action scores 1 / (number of actions).
+    func balancedFidelity(_ policy: SymbolicPolicy, columns: [[Double]], actions: [[Double]]) -> Double? {
+        guard let chosen = policy.discreteActions(columns: columns, rows: actions.count) else { return nil }
+        var hits: [Int: Int] = [:], totals: [Int: Int] = [:]
+        for (row, action) in chosen.enumerated() {
+            let teacher = Int(actions[row][0])
+            totals[teacher, default: 0] += 1
+            if action == teacher { hits[teacher, default: 0] += 1 }
+        }
+        guard !totals.isEmpty else { return nil }
+        return totals.reduce(0.0) { $0 + Double(hits[$1.key] ?? 0) / Double($1.value) } / Double(totals.count)
     }
 
     func sameActions(_ a: SymbolicPolicy, _ b: SymbolicPolicy, columns: [[Double]]) -> Bool {

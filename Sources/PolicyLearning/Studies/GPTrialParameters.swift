@@ -26,8 +26,10 @@ public enum GPTrialParameters {
         "init_depth": "depth range of the initial programs, LOW,HIGH",
         "init_depth_min": "smallest initial depth",
         "init_depth_max": "largest initial depth",
+        "init_depth_extra": "largest initial depth minus the smallest (instead of init_depth_max)",
+        "scale_probabilities": "scale the four operator probabilities down to a total of 0.999 when they exceed it (as the DiffSES gplearn_optuna.py does)",
         "init_method": "grow, full or half and half",
-        "const_range": "range of random constants, LOW,HIGH or none",
+        "const_range": "range of random constants, LOW,HIGH, a number C for -C,C, or none",
         "const_low": "lowest random constant",
         "const_high": "highest random constant",
         "metric": "fitness metric (mae, mse, rmse, r2, pearson, spearman; distill also fidelity)",
@@ -72,6 +74,11 @@ public enum GPTrialParameters {
         p.pHoistMutation = try number(["p_hoist_mutation"], p.pHoistMutation)
         p.pPointMutation = try number(["p_point_mutation"], p.pPointMutation)
         p.pPointReplace = try number(["p_point_replace"], p.pPointReplace)
+        let total = p.pCrossover + p.pSubtreeMutation + p.pHoistMutation + p.pPointMutation
+        if try context.bool("scale_probabilities", default: false), total > 0.999 {
+            let scale = 0.999 / total
+            p.pCrossover *= scale; p.pSubtreeMutation *= scale; p.pHoistMutation *= scale; p.pPointMutation *= scale
+        }
         if context.parameters["function_set"] != nil {
             let text = try context.string("function_set", default: "")
             let names = presets[text] ?? text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -85,14 +92,18 @@ public enum GPTrialParameters {
             guard parts.count == 2, parts[0] <= parts[1] else { throw ObjectiveError.parameter(name: "init_depth", value: text, expected: "LOW,HIGH with LOW <= HIGH") }
             p.initDepth = parts[0]...parts[1]
         }
-        let depthLow = try integer(["init_depth_min"], p.initDepth.lowerBound), depthHigh = try integer(["init_depth_max"], p.initDepth.upperBound)
+        let depthLow = try integer(["init_depth_min"], p.initDepth.lowerBound)
+        var depthHigh = try integer(["init_depth_max"], p.initDepth.upperBound)
+        if context.parameters["init_depth_extra"] != nil { depthHigh = depthLow + (try context.int("init_depth_extra", default: 0)) }
         guard depthLow <= depthHigh else { throw ObjectiveError.parameter(name: "init_depth_min", value: "\(depthLow)", expected: "at most init_depth_max (\(depthHigh))") }
         p.initDepth = depthLow...depthHigh
         if context.parameters["init_method"] != nil {
             let text = try context.string("init_method", default: "")
             do { p.initMethod = try InitMethod(name: text) } catch { throw ObjectiveError.parameter(name: "init_method", value: text, expected: "grow, full or half and half") }
         }
-        if context.parameters["const_range"] != nil {
+        if let value = context.parameters["const_range"], value.stringValue == nil, let c = value.doubleValue, c >= 0 {
+            p.constRange = -c...c
+        } else if context.parameters["const_range"] != nil {
             let text = try context.string("const_range", default: "")
             if text.lowercased() == "none" { p.constRange = nil } else {
                 let parts = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }

@@ -13,6 +13,9 @@ public enum ScriptedTeacher: String, Sendable, Codable, CaseIterable {
     /// Pong: predict where the ball meets the paddle's column and meet it with the paddle's end, so that the
     /// ball leaves steeply towards the side away from the opponent.
     case pongAim = "pong-aim-edge"
+    /// Pong: keep the paddle's centre within 4 pixels of where the ball's centre will be 2 steps ahead (the
+    /// rule of the DiffSES-format dataset, on native Pong); simple enough to distil into a small expression.
+    case pongTrack = "pong-track-ball"
 
     /// The environment this teacher plays.
     public var environment: String {
@@ -21,7 +24,7 @@ public enum ScriptedTeacher: String, Sendable, Codable, CaseIterable {
         case .mountainCarVelocity: return "MountainCar-v0"
         case .acrobotVelocity: return "Acrobot-v1"
         case .pendulumEnergy: return "Pendulum-v1"
-        case .pongAim: return "Pong"
+        case .pongAim, .pongTrack: return "Pong"
         }
     }
 
@@ -39,6 +42,9 @@ public enum ScriptedTeacher: String, Sendable, Codable, CaseIterable {
             if abs(theta) < 0.3 { return min(max(-(10 * theta + 2 * thetaDot), -2), 2) }
             return 0.5 * thetaDot * thetaDot + 15 * o[0] < 15 ? (thetaDot >= 0 ? 2 : -2) : 0
         case .pongAim: return Self.pongAction(o)
+        case .pongTrack:
+            let offset = o[5] + Self.ballHeight / 2 + 2 * o[7] - (o[1] + Self.paddleHeight / 2)
+            return offset > 4 ? 2 : offset < -4 ? 1 : 0
         }
     }
 
