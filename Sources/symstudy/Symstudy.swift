@@ -12,6 +12,7 @@ struct Symstudy: ParsableCommand {
             TrialsCommand.self, BestTrialCommand.self, BestTrialsCommand.self, AskCommand.self, TellCommand.self,
             RolloutCommand.self, BenchCommand.self, TeachCommand.self, RecordCommand.self, FitCommand.self, ServeCommand.self,
             DashboardCommand.self, PlotCommand.self,
+            BestCommand.self, ImportanceCommand.self, DeleteCommand.self, ExportCommand.self, ReplayCommand.self, TransferCommand.self,
         ]
     )
 }

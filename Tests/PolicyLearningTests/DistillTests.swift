@@ -107,6 +107,55 @@ import TestSupport
         #expect(again.userAttributes["policy"] == outcome.userAttributes["policy"])
     }
 
+    @Test("distill with argmax logits and with continuous actions: one program per output, scored and stored")
+    func otherDecodings() throws {
+        let dataset = try DistillDataset.load(Self.pong)
+        let featurizer = try #require(Featurizer.standard(for: "pong"))
+        let small = DistillDataset(source: dataset.source, states: Array(dataset.states.prefix(1200)), actions: Array(dataset.actions.prefix(1200)))
+        let argmax = try DistillObjective(dataset: small, featurizer: featurizer, decoding: .argmax(actions: [0, 1, 2]),
+                                          split: .ranges(train: 0...999, test: 1000...1199))
+        let parameters: [String: ParameterValue] = ["population_size": .int(100), "generations": .int(3), "function_set": .string("comparison")]
+        let steps = Reports()
+        let outcome = try argmax.run(ObjectiveContext(parameters: parameters, seed: 2, trialNumber: 0) { step, value in steps.add(step, value); return false })
+        #expect(steps.steps == Array(0..<9))
+        let policy = try SymbolicPolicy.parse(try #require(outcome.userAttributes["policy"]).jsonText)
+        #expect(policy.programs.count == 3 && outcome.expression?.objectValue?["outputs"]?.arrayValue?.count == 3)
+        #expect(outcome.metrics["test_fidelity"]! > 0.3)
+        // The ball's y velocity as a continuous "action": one program, clipped to [-10, 10].
+        let continuous = DistillDataset(source: "vy", states: small.states, actions: small.states.map { [$0[1].yVelocity] })
+        let objective = try DistillObjective(dataset: continuous, featurizer: featurizer, decoding: .continuous(low: [-10], high: [10]),
+                                             split: .fraction(test: 0.2, seed: 0), tolerance: 0.01)
+        let fitted = try objective.run(ObjectiveContext(parameters: parameters, seed: 2, trialNumber: 0))
+        #expect(fitted.metrics["test_fidelity"]! > 0.9, "\(fitted.metrics)")  // ball_dy itself is a feature
+        // A pruner's stop ends the trial as pruned.
+        #expect(throws: TrialPruned.self) {
+            try argmax.run(ObjectiveContext(parameters: parameters, seed: 2, trialNumber: 0) { _, _ in true })
+        }
+    }
+
+    @Test("GP parameters from a trial: presets, ranges, scaled probabilities, bad values named")
+    func gpParameters() throws {
+        let context = ObjectiveContext(parameters: ["function_set": .string("comparison"), "const_range": .double(2.5), "init_depth_min": .int(2),
+                                                    "init_depth_extra": .int(3), "p_crossover": .double(0.9), "p_point_mutation": .double(0.2),
+                                                    "scale_probabilities": .bool(true), "tournament": .int(7), "parsimony": .string("auto")],
+                                       seed: 9, trialNumber: 0, threads: 2)
+        let p = try GPTrialParameters.read(context, base: GPParameters())
+        #expect(p.functionSet.builtins.map(\.name) == ["add", "sub", "mul", "gt"])
+        #expect(p.constRange == -2.5...2.5 && p.initDepth == 2...5 && p.tournamentSize == 7 && p.parsimonyCoefficient == .auto)
+        #expect(abs(p.pCrossover + p.pSubtreeMutation + p.pHoistMutation + p.pPointMutation - 0.999) < 1e-12)
+        #expect(p.randomState == 9 && p.threads == 2)
+        #expect(throws: ObjectiveError.self) {
+            try GPTrialParameters.read(ObjectiveContext(parameters: ["function_set": .string("add,nope")], seed: 0, trialNumber: 0), base: GPParameters())
+        }
+        #expect(throws: ObjectiveError.self) {
+            try GPTrialParameters.read(ObjectiveContext(parameters: ["p_crossover": .double(0.99), "p_point_mutation": .double(0.1)], seed: 0, trialNumber: 0), base: GPParameters())
+        }
+        // The pattern search moves a threshold constant to where the score is highest.
+        let program = Program([.function(.gt), .feature(0), .constant(0.2)])
+        let best = ConstantSearch(budget: 200).improve(program) { candidate in -abs(candidate.nodes[2].value - 3.7) }
+        #expect(abs(best.program.nodes[2].value - 3.7) < 0.05)
+    }
+
     @Test("regress: a small fit on Feynman I.14.3 with a seeded split reports R2 and MSE on held-out rows")
     func regress() throws {
         let text = """

@@ -18,7 +18,7 @@ public struct ImportanceResult: Sendable, Codable {
     /// Computes importances with StudyEngine's `ParameterImportance` over the study's COMPLETE trials,
     /// normalised to sum to 1. For a multi-objective study, objective `objective` is assessed (as a loss).
     /// - Throws: `ImportanceError` when there are too few trials, and storage errors.
-    static func compute(snapshot: StudySnapshot, storage: any StudyStorage, method: ImportanceMethod,
+    public static func compute(snapshot: StudySnapshot, storage: any StudyStorage, method: ImportanceMethod,
                         objective: Int) throws -> ImportanceResult {
         let study = try Study.load(name: snapshot.name, storage: storage)
         var target: (@Sendable (FrozenTrial) -> Double)?

@@ -57,7 +57,8 @@ public enum ProgramJSON {
     /// Shortest exact decimal of a finite Double (Swift's description round-trips).
     static func exact(_ value: Double) -> String { "\(value)" }
 
-    static func quote(_ text: String) -> String {
+    /// A JSON string literal of `text` (also a valid Python, C and Swift literal for printable text).
+    public static func quote(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -11,7 +11,7 @@ struct BestTrialCommand: ParsableCommand {
     @Flag(help: "Flatten nested columns such as params and user_attrs.") var flatten = false
 
     func run() throws {
-        let study = try Study.load(name: selection.name, storage: try storage.open())
+        let study = try selection.load(storage)
         let best = try study.bestTrial
         // Columns come from every trial, as in Optuna, so the best trial prints like a row of `trials`.
         let (records, columns) = TrialRecords.records(try study.trials(), directions: study.directions)
@@ -30,7 +30,7 @@ struct BestTrialsCommand: ParsableCommand {
     @Flag(help: "Flatten nested columns such as params and user_attrs.") var flatten = false
 
     func run() throws {
-        let study = try Study.load(name: selection.name, storage: try storage.open())
+        let study = try selection.load(storage)
         let best = Set(try study.bestTrials.map(\.number))
         let (records, columns) = TrialRecords.records(try study.trials(), directions: study.directions)
         let front = records.filter { record in

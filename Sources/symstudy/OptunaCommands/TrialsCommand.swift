@@ -1,20 +1,8 @@
 import ArgumentParser
 import StudyEngine
 
-/// The study a command reads: `--study-name N` as in Optuna's CLI, or the name as the first argument.
-struct StudySelection: ParsableArguments {
-    @Argument(help: "The study's name (or use --study-name).") var study: String?
-    @Option(help: "The study's name.") var studyName: String?
-
-    func validate() throws {
-        if study != nil, studyName != nil, study != studyName { throw ValidationError("the study is named twice: '\(study!)' and --study-name '\(studyName!)'") }
-        if study == nil, studyName == nil { throw ValidationError("name the study: --study-name NAME") }
-    }
-
-    var name: String { studyName ?? study ?? "" }
-}
-
-/// `symstudy trials`: Optuna's `optuna trials`, optionally only trials in some states.
+/// `symstudy trials`: Optuna's `optuna trials` (`--study-name N`), also `symstudy trials STUDY` with a name or a
+/// study file, optionally only trials in some states.
 struct TrialsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "trials", abstract: "List the trials of a study.")
 
@@ -26,7 +14,7 @@ struct TrialsCommand: ParsableCommand {
     var state: String?
 
     func run() throws {
-        let study = try Study.load(name: selection.name, storage: try storage.open())
+        let study = try selection.load(storage)
         let states = try state.map(TrialStateArgument.parseList)
         let (records, columns) = TrialRecords.records(try study.trials(states: states), directions: study.directions)
         print(OptunaOutput.format(records, columns: columns, as: format, flatten: flatten))
