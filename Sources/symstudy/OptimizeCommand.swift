@@ -11,7 +11,8 @@ struct OptimizeCommand: ParsableCommand {
         discussion: "Ctrl-C once: the running trials finish and no new one starts; twice: they are recorded as failed.")
 
     @Argument(help: "The study file (YAML).") var studyFile: String
-    @Option(help: "Trials run at once in this process.") var jobs = 1
+    @Option(help: "Trials run at once in this process (each on its own thread).") var jobs = 1
+    @Option(help: "Threads one trial may use (GP evaluation spreads rows over them).") var threadsPerTrial = 1
     @Option(help: "Finished trials the study should have (default: the file's `trials`).") var trials: Int?
     @Option(help: "Seconds to run (default: the file's `timeout`).") var timeout: Double?
     @Option(help: "Storage URL (default: the file's `storage`, else an SQLite file beside it).") var storage: String?
@@ -19,13 +20,14 @@ struct OptimizeCommand: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
+        guard threadsPerTrial >= 1 else { throw ValidationError("--threads-per-trial must be at least 1, not \(threadsPerTrial)") }
         if let trials, trials < 1 { throw ValidationError("--trials must be at least 1, not \(trials)") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 
     func run() throws {
         let definition = try StudyDefinition.load(file: studyFile)
-        let runner = try StudyRunner(definition: definition, storage: storage, jobs: jobs, trials: trials, timeout: timeout)
+        let runner = try StudyRunner(definition: definition, storage: storage, jobs: jobs, threadsPerTrial: threadsPerTrial, trials: trials, timeout: timeout)
         let progress = StudyProgress(runner: runner, live: !plain && isatty(STDERR_FILENO) == 1)
         progress.start()
         let interrupts = InterruptHandler(study: runner.study)

@@ -12,6 +12,7 @@ public final class StudyRunner: Sendable {
     public let storageURL: String
     public let study: Study
     let jobs: Int
+    let threadsPerTrial: Int
     let trials: Int?
     let timeout: Double?
 
@@ -22,14 +23,18 @@ public final class StudyRunner: Sendable {
 
     /// - Parameters:
     ///   - storage: a URL overriding the study file's storage.
+    ///   - jobs: trials run at once in this process.
+    ///   - threadsPerTrial: threads one trial's run may use (GP evaluation spreads rows over them). One by
+    ///     default: trials in parallel (`jobs`) use the cores better than threads inside a trial do.
     ///   - trials, timeout: override the file's budget.
-    public init(definition: StudyDefinition, storage: String? = nil, jobs: Int = 1, trials: Int? = nil,
-                timeout: Double? = nil) throws {
+    public init(definition: StudyDefinition, storage: String? = nil, jobs: Int = 1, threadsPerTrial: Int = 1,
+                trials: Int? = nil, timeout: Double? = nil) throws {
         self.definition = definition
         objective = try StudyObjectives.make(definition)
         targets = definition.targets.isEmpty ? objective.defaultTargets : definition.targets
         storageURL = storage ?? definition.storageURL
         self.jobs = jobs
+        self.threadsPerTrial = max(1, threadsPerTrial)
         self.trials = trials ?? definition.trials
         self.timeout = timeout ?? definition.timeout
         let opened = try StorageURL(parsing: storageURL).open(heartbeatInterval: Self.heartbeatInterval, gracePeriod: Self.gracePeriod)
@@ -50,7 +55,6 @@ public final class StudyRunner: Sendable {
     /// together run exactly that many), the timeout passes, or `study.stop()`; calls `onTrial` after each
     /// trial this process finishes.
     public func run(onTrial: @escaping @Sendable (FrozenTrial) -> Void = { _ in }) throws {
-        let threadsPerTrial = max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, jobs))
         if trials == nil, timeout == nil {
             throw ObjectiveError.failed("the study has no budget: give `trials` or `timeout` in \(definition.file), or --trials/--timeout")
         }
