@@ -117,6 +117,10 @@ public struct Featurizer: Codable, Sendable, Equatable {
         }
     }
 
+    enum CodingKeys: String, CodingKey {
+        case objects, fields, relations, featureNames = "feature_names"
+    }
+
     private static func name(_ reference: ObjectReference, _ objects: [ObjectSlots]) -> String {
         let base = objects.first(where: { $0.type == reference.type })?.name ?? "type\(reference.type)"
         return reference.slot == 0 ? base : "\(base)\(reference.slot)"
