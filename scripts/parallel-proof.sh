@@ -43,7 +43,7 @@ run() {  # run JOBS DB: prints "wall user system"
 
 echo "binary: $bin"
 echo "study: $study ($trials trials), cores: $(nproc), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "(with --jobs 1 each trial may use every core: StudyRunner gives a trial cores / jobs threads)"
+echo "(each trial runs on one thread unless --threads-per-trial says more: --jobs spreads the study over the cores)"
 read -r w1 u1 s1 <<<"$(run 1 "$work/jobs1.db")"
 read -r w2 u2 s2 <<<"$(run 2 "$work/jobs2.db")"
 count() { "$bin" trials "$name" --storage "sqlite:///$1" --state complete,pruned,fail -f csv | tail -n +2 | wc -l; }

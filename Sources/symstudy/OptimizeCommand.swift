@@ -79,7 +79,7 @@ final class StudyProgress: @unchecked Sendable {
 
     func end() {
         if live { FileHandle.standardError.write(Data("\n".utf8)) }
-        if let best = bestSummary() { say("best: \(best)", newline: true) }
+        if let best = bestSummary() { say("\(best)", newline: true) }
     }
 
     private func bestSummary() -> String? {
