@@ -78,6 +78,19 @@ func followBall(_ pong: Pong) -> Int {
         #expect(hits > 0, "cars push the chicken back")
         #expect(game.objects.count == 11 && game.objects[0].type == 0)
     }
+
+    @Test func carVelocitiesStayTheLaneSpeedsThroughWraps() {
+        var game = Freeway(seed: 3)
+        var wraps = 0
+        for _ in 0..<400 {
+            let before = game.carX
+            _ = game.step(0)
+            wraps += zip(before, game.carX).filter { abs($1 - $0) > 80 }.count
+            let cars = game.objects.dropFirst()
+            #expect(zip(cars, game.laneSpeeds).allSatisfy { $0.xVelocity == $1 }, "\(cars.map(\.xVelocity)) vs \(game.laneSpeeds)")
+        }
+        #expect(wraps > 0, "the run saw cars wrap around the screen")
+    }
 }
 
 @Suite struct RenderingTests {

@@ -96,11 +96,19 @@ public struct Freeway: Environment {
             && Self.chickenX < x + Self.carWidth && Self.chickenX + Self.chickenWidth > x
     }
 
+    /// A car's x-velocity: its last move, not the jump of a wrap around the screen.
+    func carVelocity(_ lane: Int) -> Double {
+        let moved = carX[lane] - previousCarX[lane], period = 160 + Self.carWidth
+        if moved > period / 2 { return moved - period }
+        if moved < -period / 2 { return moved + period }
+        return moved
+    }
+
     public func observation(into buffer: UnsafeMutableBufferPointer<Double>) {
         buffer[0] = Self.chickenX; buffer[1] = chickenY; buffer[2] = 0; buffer[3] = chickenY - previousChickenY
         for lane in 0..<Self.laneCount {
             let b = 4 * (lane + 1)
-            buffer[b] = carX[lane]; buffer[b + 1] = Self.carY(lane); buffer[b + 2] = carX[lane] - previousCarX[lane]; buffer[b + 3] = 0
+            buffer[b] = carX[lane]; buffer[b + 1] = Self.carY(lane); buffer[b + 2] = carVelocity(lane); buffer[b + 3] = 0
         }
     }
 
@@ -109,7 +117,7 @@ public struct Freeway: Environment {
         objects.append(ObjectState(type: 0, x: Self.chickenX, y: chickenY, xVelocity: 0, yVelocity: chickenY - previousChickenY,
                                    width: Self.chickenWidth, height: Self.chickenHeight))
         for lane in 0..<Self.laneCount {
-            objects.append(ObjectState(type: 1, x: carX[lane], y: Self.carY(lane), xVelocity: carX[lane] - previousCarX[lane],
+            objects.append(ObjectState(type: 1, x: carX[lane], y: Self.carY(lane), xVelocity: carVelocity(lane),
                                        yVelocity: 0, width: Self.carWidth, height: Self.carHeight))
         }
     }
