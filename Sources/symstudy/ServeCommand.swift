@@ -33,13 +33,20 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Run a failed stale trial again: queue it as WAITING with the same parameters.") var retryFailedTrials = false
     @Option(help: "How many times one trial may be re-run (with --retry-failed-trials; default: without end).") var maxRetry: Int?
     @Option(help: "The largest request accepted, in bytes.") var maxMessageSize = 4 << 20
+    @Option(help: "Threads that answer calls (default: 1 for SQLite, journal and memory, where one thread answering everything costs the least CPU per call; 4 for PostgreSQL, whose calls wait on the network).")
+    var threads: Int?
 
     var serverConfiguration: StudyServerConfiguration {
         StudyServerConfiguration(
             host: host, port: port, token: token ?? ProcessInfo.processInfo.environment["SYMSTUDY_SERVICE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
             tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey, heartbeatInterval: heartbeatInterval, gracePeriod: gracePeriod,
             connectionGracePeriod: connectionGracePeriod, retryFailedTrials: retryFailedTrials, maxRetry: maxRetry,
-            maxMessageSize: maxMessageSize)
+            maxMessageSize: maxMessageSize, threads: threads ?? defaultThreads)
+    }
+
+    private var defaultThreads: Int {
+        if case .postgres? = try? StorageURL(parsing: storage) { return 4 }
+        return 1
     }
 
     func validate() throws {

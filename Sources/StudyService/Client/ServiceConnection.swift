@@ -4,7 +4,8 @@ import GRPCNIOTransportHTTP2
 import StudyEngine
 
 /// One client connection to a study server, shared by the calls of a client storage. Calls are synchronous
-/// (the storages are); each runs on the service's own executor and is retried with backoff while the server
+/// (the storages are); each runs on the clients' event loop, the thread that also reads and writes the socket
+/// (so a call wakes one thread, not three), and is retried with backoff while the server
 /// cannot be reached (UNAVAILABLE), up to the options' retry budget.
 final class ServiceConnection: Sendable {
     typealias Client = GRPCClient<HTTP2ClientTransport.Posix>
@@ -36,7 +37,8 @@ final class ServiceConnection: Sendable {
         config.backoff.max = .seconds(1)
         let transport: HTTP2ClientTransport.Posix
         do {
-            transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: security, config: config)
+            transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: security, config: config,
+                                                       eventLoopGroup: ServiceLoops.client)
         } catch {
             throw ServiceError.unreachable(address: "\(host):\(port)", reason: "\(error)")
         }
@@ -67,7 +69,7 @@ final class ServiceConnection: Sendable {
         while true {
             do {
                 let thisAttempt = attempt
-                return try ServiceExecutor.shared.runBlocking { [client] in try await body(client, thisAttempt) }
+                return try runBlocking(on: ServiceLoops.clientExecutor) { [client] in try await body(client, thisAttempt) }
             } catch let error as RPCError where error.code == .unavailable || (error.code == .deadlineExceeded && attempt == 0) {
                 guard Date().addingTimeInterval(delay) < deadline else {
                     throw ServiceError.unreachable(address: address, reason: "\(rpc): \(error.message)")

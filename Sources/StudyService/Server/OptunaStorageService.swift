@@ -19,13 +19,13 @@ struct OptunaStorageService: Optuna_StorageService.SimpleServiceProtocol, Storag
         let name = request.studyName.isEmpty ? nil : request.studyName
         let storage = storage
         var reply = Optuna_CreateNewStudyReply()
-        reply.studyID = Int64(try await perform { try storage.createStudy(name: name, directions: directions) })
+        reply.studyID = Int64(try perform { try storage.createStudy(name: name, directions: directions) })
         return reply
     }
 
     func deleteStudy(request: Optuna_DeleteStudyRequest, context: ServerContext) async throws -> Optuna_DeleteStudyReply {
         let storage = storage, id = Int(request.studyID)
-        try await perform { try storage.deleteStudy(id: id) }
+        try perform { try storage.deleteStudy(id: id) }
         studies.forget(studyID: id)
         return Optuna_DeleteStudyReply()
     }
@@ -33,56 +33,56 @@ struct OptunaStorageService: Optuna_StorageService.SimpleServiceProtocol, Storag
     func setStudyUserAttribute(request: Optuna_SetStudyUserAttributeRequest, context: ServerContext) async throws -> Optuna_SetStudyUserAttributeReply {
         let value = try decoding { try OptunaWireFormat.attribute(request.value, rpc: "SetStudyUserAttribute", field: "value") }
         let storage = storage
-        try await perform { try storage.setStudyUserAttribute(studyID: Int(request.studyID), key: request.key, value: value) }
+        try perform { try storage.setStudyUserAttribute(studyID: Int(request.studyID), key: request.key, value: value) }
         return Optuna_SetStudyUserAttributeReply()
     }
 
     func setStudySystemAttribute(request: Optuna_SetStudySystemAttributeRequest, context: ServerContext) async throws -> Optuna_SetStudySystemAttributeReply {
         let value = try decoding { try OptunaWireFormat.attribute(request.value, rpc: "SetStudySystemAttribute", field: "value") }
         let storage = storage
-        try await perform { try storage.setStudySystemAttribute(studyID: Int(request.studyID), key: request.key, value: value) }
+        try perform { try storage.setStudySystemAttribute(studyID: Int(request.studyID), key: request.key, value: value) }
         return Optuna_SetStudySystemAttributeReply()
     }
 
     func getStudyIdFromName(request: Optuna_GetStudyIdFromNameRequest, context: ServerContext) async throws -> Optuna_GetStudyIdFromNameReply {
         let storage = storage
         var reply = Optuna_GetStudyIdFromNameReply()
-        reply.studyID = Int64(try await perform { try storage.studyID(named: request.studyName) })
+        reply.studyID = Int64(try perform { try storage.studyID(named: request.studyName) })
         return reply
     }
 
     func getStudyNameFromId(request: Optuna_GetStudyNameFromIdRequest, context: ServerContext) async throws -> Optuna_GetStudyNameFromIdReply {
         let storage = storage
         var reply = Optuna_GetStudyNameFromIdReply()
-        reply.studyName = try await perform { try storage.studyName(id: Int(request.studyID)) }
+        reply.studyName = try perform { try storage.studyName(id: Int(request.studyID)) }
         return reply
     }
 
     func getStudyDirections(request: Optuna_GetStudyDirectionsRequest, context: ServerContext) async throws -> Optuna_GetStudyDirectionsReply {
         let storage = storage
         var reply = Optuna_GetStudyDirectionsReply()
-        reply.directions = try await perform { try storage.studyDirections(id: Int(request.studyID)) }.map(OptunaWireFormat.direction)
+        reply.directions = try perform { try storage.studyDirections(id: Int(request.studyID)) }.map(OptunaWireFormat.direction)
         return reply
     }
 
     func getStudyUserAttributes(request: Optuna_GetStudyUserAttributesRequest, context: ServerContext) async throws -> Optuna_GetStudyUserAttributesReply {
         let storage = storage
         var reply = Optuna_GetStudyUserAttributesReply()
-        reply.userAttributes = OptunaWireFormat.attributeTexts(try await perform { try storage.studyUserAttributes(id: Int(request.studyID)) })
+        reply.userAttributes = OptunaWireFormat.attributeTexts(try perform { try storage.studyUserAttributes(id: Int(request.studyID)) })
         return reply
     }
 
     func getStudySystemAttributes(request: Optuna_GetStudySystemAttributesRequest, context: ServerContext) async throws -> Optuna_GetStudySystemAttributesReply {
         let storage = storage
         var reply = Optuna_GetStudySystemAttributesReply()
-        reply.systemAttributes = OptunaWireFormat.attributeTexts(try await perform { try storage.studySystemAttributes(id: Int(request.studyID)) })
+        reply.systemAttributes = OptunaWireFormat.attributeTexts(try perform { try storage.studySystemAttributes(id: Int(request.studyID)) })
         return reply
     }
 
     func getAllStudies(request: Optuna_GetAllStudiesRequest, context: ServerContext) async throws -> Optuna_GetAllStudiesReply {
         let storage = storage
         var reply = Optuna_GetAllStudiesReply()
-        reply.studies = try await perform { try storage.allStudies() }.map { summary in
+        reply.studies = try perform { try storage.allStudies() }.map { summary in
             var study = Optuna_Study()
             study.studyID = Int64(summary.id)
             study.studyName = summary.name
@@ -101,7 +101,7 @@ struct OptunaStorageService: Optuna_StorageService.SimpleServiceProtocol, Storag
             request.templateTrialIsNone ? nil : try OptunaWireFormat.trial(request.templateTrial, rpc: "CreateNewTrial", field: "template_trial")
         }
         let storage = storage, studyID = Int(request.studyID)
-        let created = try await perform { try storage.createTrial(studyID: studyID, template: template) }
+        let created = try perform { try storage.createTrial(studyID: studyID, template: template) }
         if (template?.state ?? .running) == .running {
             supervisor.tie(trialID: created.id, studyID: studyID, peer: context.remotePeer)
         }
@@ -116,7 +116,7 @@ struct OptunaStorageService: Optuna_StorageService.SimpleServiceProtocol, Storag
         }
         let storage = storage, trialID = Int(request.trialID)
         supervisor.touch(trialID: trialID, peer: context.remotePeer)
-        try await perform {
+        try perform {
             try storage.setTrialParameter(trialID: trialID, name: request.paramName, internalValue: request.paramValueInternal,
                                           distribution: distribution)
         }
@@ -126,7 +126,7 @@ struct OptunaStorageService: Optuna_StorageService.SimpleServiceProtocol, Storag
     func getTrialIdFromStudyIdTrialNumber(request: Optuna_GetTrialIdFromStudyIdTrialNumberRequest, context: ServerContext) async throws -> Optuna_GetTrialIdFromStudyIdTrialNumberReply {
         let storage = storage
         var reply = Optuna_GetTrialIdFromStudyIdTrialNumberReply()
-        reply.trialID = Int64(try await perform { try storage.trialID(studyID: Int(request.studyID), number: Int(request.trialNumber)) })
+        reply.trialID = Int64(try perform { try storage.trialID(studyID: Int(request.studyID), number: Int(request.trialNumber)) })
         return reply
     }
 
@@ -134,7 +134,7 @@ struct OptunaStorageService: Optuna_StorageService.SimpleServiceProtocol, Storag
         let state = try decoding { try OptunaWireFormat.state(request.state, rpc: "SetTrialStateValues") }
         let storage = storage, trialID = Int(request.trialID)
         let values = request.values.isEmpty ? nil : request.values
-        let updated = try await perform { try storage.setTrialState(trialID: trialID, state: state, values: values) }
+        let updated = try perform { try storage.setTrialState(trialID: trialID, state: state, values: values) }
         if updated, state == .running {
             supervisor.tie(trialID: trialID, studyID: nil, peer: context.remotePeer)
         } else if state.isFinished {
@@ -149,7 +149,7 @@ struct OptunaStorageService: Optuna_StorageService.SimpleServiceProtocol, Storag
     func setTrialIntermediateValue(request: Optuna_SetTrialIntermediateValueRequest, context: ServerContext) async throws -> Optuna_SetTrialIntermediateValueReply {
         let storage = storage, trialID = Int(request.trialID)
         supervisor.touch(trialID: trialID, peer: context.remotePeer)
-        try await perform { try storage.setTrialIntermediateValue(trialID: trialID, step: Int(request.step), value: request.intermediateValue) }
+        try perform { try storage.setTrialIntermediateValue(trialID: trialID, step: Int(request.step), value: request.intermediateValue) }
         return Optuna_SetTrialIntermediateValueReply()
     }
 
@@ -157,7 +157,7 @@ struct OptunaStorageService: Optuna_StorageService.SimpleServiceProtocol, Storag
         let value = try decoding { try OptunaWireFormat.attribute(request.value, rpc: "SetTrialUserAttribute", field: "value") }
         let storage = storage, trialID = Int(request.trialID)
         supervisor.touch(trialID: trialID, peer: context.remotePeer)
-        try await perform { try storage.setTrialUserAttribute(trialID: trialID, key: request.key, value: value) }
+        try perform { try storage.setTrialUserAttribute(trialID: trialID, key: request.key, value: value) }
         return Optuna_SetTrialUserAttributeReply()
     }
 
@@ -165,7 +165,7 @@ struct OptunaStorageService: Optuna_StorageService.SimpleServiceProtocol, Storag
         let value = try decoding { try OptunaWireFormat.attribute(request.value, rpc: "SetTrialSystemAttribute", field: "value") }
         let storage = storage, trialID = Int(request.trialID)
         supervisor.touch(trialID: trialID, peer: context.remotePeer)
-        try await perform { try storage.setTrialSystemAttribute(trialID: trialID, key: request.key, value: value) }
+        try perform { try storage.setTrialSystemAttribute(trialID: trialID, key: request.key, value: value) }
         return Optuna_SetTrialSystemAttributeReply()
     }
 
@@ -173,7 +173,7 @@ struct OptunaStorageService: Optuna_StorageService.SimpleServiceProtocol, Storag
         let storage = storage, trialID = Int(request.trialID)
         supervisor.touch(trialID: trialID, peer: context.remotePeer)
         var reply = Optuna_GetTrialReply()
-        reply.trial = OptunaWireFormat.message(try await perform { try storage.trial(id: trialID) })
+        reply.trial = OptunaWireFormat.message(try perform { try storage.trial(id: trialID) })
         return reply
     }
 
@@ -182,7 +182,7 @@ struct OptunaStorageService: Optuna_StorageService.SimpleServiceProtocol, Storag
         let included = Set(request.includedTrialIds.map(Int.init))
         let greaterThan = Int(request.trialIDGreaterThan)
         var reply = Optuna_GetTrialsReply()
-        reply.trials = try await perform {
+        reply.trials = try perform {
             try storage.trials(studyID: studyID, states: nil)
                 .filter { $0.id > greaterThan || included.contains($0.id) }
                 .map(OptunaWireFormat.message)

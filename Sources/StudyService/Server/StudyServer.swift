@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import NIOCore
+import NIOPosix
 import StudyEngine
 import Synchronization
 
@@ -19,6 +20,7 @@ public final class StudyServer: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let sweeper: StaleTrialSweeper
     private let counter: CallCounter
+    private let callThreads: CallThreads
 
     /// Binds and starts serving; returns once the server listens.
     /// - Throws: `ServiceError.invalidConfiguration`, or the bind error (address in use, ...).
@@ -62,8 +64,10 @@ public final class StudyServer: Sendable {
         } else {
             security = .plaintext
         }
+        let callThreads = CallThreads(count: configuration.threads)
+        self.callThreads = callThreads
         let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: configuration.host, port: configuration.port),
-                                                   transportSecurity: security, config: config)
+                                                   transportSecurity: security, config: config, eventLoopGroup: callThreads.group)
         let services: [any RegistrableRPCService] = [
             OptunaStorageService(storage: storage, studies: studies, supervisor: supervisor),
             SymstudyStudyService(storage: storage, studies: studies, supervisor: supervisor,
@@ -78,8 +82,15 @@ public final class StudyServer: Sendable {
 
         let serveError = ServeOutcome()
         let finished = finished
+        let callExecutor = callThreads.executor
         Task(executorPreference: ServiceExecutor.shared) {
-            do { try await server.serve() } catch { serveError.error.withLock { $0 = error } }
+            do {
+                // The calls (child tasks of serve) run on the server's own threads; this task leaves them before
+                // it signals, so nothing of it is left on them when they are shut down.
+                try await withTaskExecutorPreference(callExecutor) { try await server.serve() }
+            } catch {
+                serveError.error.withLock { $0 = error }
+            }
             finished.signal()
         }
         let address = Result<GRPCNIOTransportCore.SocketAddress, any Error> {
@@ -90,6 +101,7 @@ public final class StudyServer: Sendable {
             port = address.ipv4?.port ?? address.ipv6?.port ?? configuration.port
         case .failure(let error):
             finished.wait()
+            callThreads.shutdown()
             throw serveError.error.withLock { $0 } ?? error
         }
         sweeper = StaleTrialSweeper(storage: storage, studies: studies, supervisor: supervisor,
@@ -111,6 +123,7 @@ public final class StudyServer: Sendable {
         sweeper.stop()
         server.beginGracefulShutdown()
         waitUntilStopped()
+        callThreads.shutdown()
     }
 
     /// Blocks until the server stops; rethrows what stopped it, if it failed.
@@ -125,6 +138,30 @@ public final class StudyServer: Sendable {
     /// Fails the stale trials it finds now, as the sweeper does every second; returns their ids.
     @discardableResult
     public func sweepStaleTrials() -> [Int] { sweeper.sweep() }
+}
+
+/// The threads that answer a server's calls (`StudyServerConfiguration.threads`). One: the servers' event loop
+/// reads the connections, runs the calls (storage calls included) and writes the answers, with no hand-over
+/// between threads. More: the connections on NIO's shared event loops, the calls on a pool of that many threads
+/// of the server's own (for a storage whose calls wait on the network, PostgreSQL).
+private struct CallThreads: Sendable {
+    let group: MultiThreadedEventLoopGroup
+    let executor: any TaskExecutor
+
+    init(count: Int) {
+        if count <= 1 {
+            group = ServiceLoops.server
+            executor = ServiceLoops.serverExecutor
+        } else {
+            group = .singletonMultiThreadedEventLoopGroup
+            executor = ServiceExecutor(threads: count)
+        }
+    }
+
+    /// Once the server has stopped: ends the threads of its own, if it has any.
+    func shutdown() {
+        (executor as? ServiceExecutor)?.shutdown()
+    }
 }
 
 /// What ended a server's serve loop, if it failed.

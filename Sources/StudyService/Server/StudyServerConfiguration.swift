@@ -25,11 +25,16 @@ public struct StudyServerConfiguration: Sendable {
     /// The largest request accepted, in bytes; a larger one is refused (INVALID_ARGUMENT, naming the size and
     /// the limit) and the server goes on serving.
     public var maxMessageSize: Int
+    /// The threads that answer calls. 1: one thread reads the connections, runs the calls and writes the
+    /// answers, with no hand-over between threads per call (the least CPU per call; right for a storage on
+    /// this machine: SQLite, journal, memory). More: calls run side by side on that many threads (for
+    /// PostgreSQL, whose calls wait on the network).
+    public var threads: Int
 
     public init(host: String = "127.0.0.1", port: Int = 13000, token: String? = nil, tlsCertificatePath: String? = nil,
                 tlsKeyPath: String? = nil, heartbeatInterval: Double = 10, gracePeriod: Double? = nil,
                 connectionGracePeriod: Double = 60, retryFailedTrials: Bool = false, maxRetry: Int? = nil,
-                maxMessageSize: Int = 4 << 20) {
+                maxMessageSize: Int = 4 << 20, threads: Int = 1) {
         self.host = host
         self.port = port
         self.token = token
@@ -41,6 +46,7 @@ public struct StudyServerConfiguration: Sendable {
         self.retryFailedTrials = retryFailedTrials
         self.maxRetry = maxRetry
         self.maxMessageSize = maxMessageSize
+        self.threads = threads
     }
 
     /// True for addresses only this machine reaches (127.0.0.0/8, ::1, localhost).
@@ -63,6 +69,7 @@ public struct StudyServerConfiguration: Sendable {
             throw ServiceError.invalidConfiguration("the heartbeat interval and the grace periods must be positive numbers of seconds")
         }
         if let maxRetry, maxRetry < 0 { throw ServiceError.invalidConfiguration("max retry must not be negative, not \(maxRetry)") }
+        guard (1...256).contains(threads) else { throw ServiceError.invalidConfiguration("threads must be in 1...256, not \(threads)") }
         guard maxMessageSize >= 1024 else { throw ServiceError.invalidConfiguration("the largest message must be at least 1024 bytes") }
     }
 }

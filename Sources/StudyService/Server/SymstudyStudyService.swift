@@ -39,7 +39,7 @@ struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol, Storag
         let storage = storage
         let name = request.studyName.isEmpty ? nil : request.studyName
         let wanted = directions.isEmpty ? [StudyDirection.minimize] : directions
-        let summary = try await perform {
+        let summary = try perform {
             let id: Int
             do {
                 id = try storage.createStudy(name: name, directions: wanted)
@@ -66,7 +66,7 @@ struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol, Storag
 
     func getStudy(request: Symstudy_StudyRef, context: ServerContext) async throws -> Symstudy_Study {
         let storage = storage
-        return SymstudyWireFormat.message(try await perform {
+        return SymstudyWireFormat.message(try perform {
             try Self.summary(of: try Self.studyID(request, in: storage, rpc: "GetStudy"), in: storage)
         })
     }
@@ -74,7 +74,7 @@ struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol, Storag
     func listStudies(request: Symstudy_ListStudiesRequest, context: ServerContext) async throws -> Symstudy_ListStudiesReply {
         let storage = storage
         var reply = Symstudy_ListStudiesReply()
-        reply.studies = try await perform { try storage.allStudies() }.map(SymstudyWireFormat.message)
+        reply.studies = try perform { try storage.allStudies() }.map(SymstudyWireFormat.message)
         return reply
     }
 
@@ -89,7 +89,7 @@ struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol, Storag
             .map { PrunerSpecification(name: $0.name, options: $0.options) }
         let storage = storage, studies = studies
         let limit = request.maxTrials > 0 ? Int(request.maxTrials) : Int.max
-        let (studyID, asked) = try await perform {
+        let (studyID, asked) = try perform {
             let studyID = try Self.studyID(request.study, in: storage, rpc: rpc)
             let served = try studies.context(studyID: studyID, sampler: sampler, pruner: pruner)
             let trial = try served.askLock.withLock { _ in try served.study.ask(ifFewerThan: limit, fixedDistributions: space) }
@@ -116,7 +116,7 @@ struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol, Storag
     func suggest(request: Symstudy_SuggestRequest, context: ServerContext) async throws -> Symstudy_SuggestReply {
         let distribution = try decoding { try OptunaWireFormat.distribution(request.distribution, rpc: "Suggest", field: "distribution") }
         let studies = studies, trialID = Int(request.trialID)
-        let value = try await perform {
+        let value = try perform {
             let (_, trial) = try studies.trial(id: trialID)
             return try trial.suggest(request.name, distribution)
         }
@@ -132,7 +132,7 @@ struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol, Storag
         guard request.step >= 0 else {
             throw ServiceErrorCoding.rpcError(for: ServiceError.malformed(rpc: "Report", field: "step", reason: "\(request.step) is negative"))
         }
-        let prune = try await perform {
+        let prune = try perform {
             let (_, trial) = try studies.trial(id: trialID)
             try trial.report(request.value, step: Int(request.step))
             return try trial.shouldPrune()
@@ -153,7 +153,7 @@ struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol, Storag
         }
         let storage = storage, studies = studies, trialID = Int(request.trialID)
         let values = request.values.isEmpty ? nil : request.values
-        let frozen = try await perform {
+        let frozen = try perform {
             let current = try storage.trial(id: trialID)
             if current.state.isFinished {
                 if request.skipIfFinished { return current }
@@ -174,7 +174,7 @@ struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol, Storag
     func heartbeat(request: Symstudy_HeartbeatRequest, context: ServerContext) async throws -> Symstudy_HeartbeatReply {
         let storage = storage
         let ids = request.trialIds.map(Int.init)
-        let finished = try await perform { try ids.filter { try storage.trial(id: $0).state.isFinished } }
+        let finished = try perform { try ids.filter { try storage.trial(id: $0).state.isFinished } }
         for id in ids where !finished.contains(id) { supervisor.beat(trialID: id, studyID: nil) }
         var reply = Symstudy_HeartbeatReply()
         reply.finishedTrialIds = finished.map(Int64.init)
@@ -183,7 +183,7 @@ struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol, Storag
 
     func getTrial(request: Symstudy_GetTrialRequest, context: ServerContext) async throws -> Symstudy_Trial {
         let storage = storage
-        return SymstudyWireFormat.message(try await perform { try storage.trial(id: Int(request.trialID)) }, studyID: nil)
+        return SymstudyWireFormat.message(try perform { try storage.trial(id: Int(request.trialID)) }, studyID: nil)
     }
 
     func getTrials(request: Symstudy_GetTrialsRequest, context: ServerContext) async throws -> Symstudy_GetTrialsReply {
@@ -193,12 +193,12 @@ struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol, Storag
         let filter = states.isEmpty ? nil : Set(states)
         var reply = Symstudy_GetTrialsReply()
         if request.countOnly {
-            reply.count = Int64(try await perform {
+            reply.count = Int64(try perform {
                 try storage.trialCount(studyID: try Self.studyID(request.study, in: storage, rpc: rpc), states: filter)
             })
             return reply
         }
-        let (studyID, trials) = try await perform {
+        let (studyID, trials) = try perform {
             let id = try Self.studyID(request.study, in: storage, rpc: rpc)
             return (id, try storage.trials(studyID: id, states: filter))
         }
@@ -209,7 +209,7 @@ struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol, Storag
 
     func bestTrials(request: Symstudy_StudyRef, context: ServerContext) async throws -> Symstudy_GetTrialsReply {
         let storage = storage
-        let (studyID, best) = try await perform {
+        let (studyID, best) = try perform {
             let id = try Self.studyID(request, in: storage, rpc: "BestTrials")
             let directions = try storage.studyDirections(id: id)
             let complete = try storage.trials(studyID: id, states: [.complete])

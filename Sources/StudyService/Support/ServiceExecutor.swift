@@ -12,6 +12,7 @@ final class ServiceExecutor: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var head = 0
+    private var stopping = false
 
     init(threads: Int) {
         for index in 0..<threads {
@@ -33,7 +34,11 @@ final class ServiceExecutor: TaskExecutor, @unchecked Sendable {
     private func work() {
         while true {
             condition.lock()
-            while head == jobs.count { condition.wait() }
+            while head == jobs.count, !stopping { condition.wait() }
+            if head == jobs.count {
+                condition.unlock()
+                return
+            }
             let job = jobs[head]
             head += 1
             if head > 1024, head * 2 > jobs.count {
@@ -45,28 +50,31 @@ final class ServiceExecutor: TaskExecutor, @unchecked Sendable {
         }
     }
 
+    /// Lets the threads end once the jobs enqueued so far have run (for executors made for one server).
+    func shutdown() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
     /// Runs `body` on this executor and blocks the calling thread until it returns.
     func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-        let result = Mutex<Result<T, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task(executorPreference: self) {
-            let outcome: Result<T, any Error>
-            do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
-            result.withLock { $0 = outcome }
-            done.signal()
-        }
-        done.wait()
-        return try result.withLock { $0! }.get()
+        try StudyService.runBlocking(on: self, body)
     }
 }
 
-/// Runs blocking storage calls for async handlers on threads made for blocking, off every executor.
-enum BlockingWork {
-    private static let queue = DispatchQueue(label: "symstudy.service.storage", qos: .userInitiated, attributes: .concurrent)
-
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try body() }) }
-        }
+/// Runs `body` on `executor` and blocks the calling thread (which must not be one of the executor's) until it
+/// returns.
+func runBlocking<T: Sendable>(on executor: any TaskExecutor, _ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let result = Mutex<Result<T, any Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Task(executorPreference: executor) {
+        let outcome: Result<T, any Error>
+        do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
+        result.withLock { $0 = outcome }
+        done.signal()
     }
+    done.wait()
+    return try result.withLock { $0! }.get()
 }

@@ -1,13 +1,14 @@
 import GRPCCore
 
-/// What the two services' handlers share: storage calls run off the gRPC threads, and errors (the storage's,
-/// or a field that cannot be read) become the status codes Optuna's client maps (`ServiceErrorCoding`).
+/// What the two services' handlers share: storage calls run on the thread that answers the call (the server
+/// gives its calls threads of their own, see `StudyServer`), and errors (the storage's, or a field that cannot
+/// be read) become the status codes Optuna's client maps (`ServiceErrorCoding`).
 protocol StorageBackedService {}
 
 extension StorageBackedService {
-    /// Runs a blocking storage call; its error becomes an RPCError.
-    func perform<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        do { return try await BlockingWork.run(body) } catch { throw ServiceErrorCoding.rpcError(for: error) }
+    /// Runs a storage call; its error becomes an RPCError.
+    func perform<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw ServiceErrorCoding.rpcError(for: error) }
     }
 
     /// Reads request fields; an error becomes an RPCError.
