@@ -1,18 +1,30 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 /// The hot loops (TPE's kernel sums, expression evaluation) are written for SIMD; swiftc's default x86-64
 /// target has neither AVX2 nor FMA, and building for Haswell (2013) and later was 2-3x faster here
 /// (../shared/bench/sr/EVALUATION_FACTS.md). Set SYMSTUDY_PORTABLE=1 to build for any x86-64.
+/// Where the building machine has AVX-512 (F, VL, BW, DQ: Intel since Skylake-SP, AMD since Zen 4, read from
+/// /proc/cpuinfo), the build targets it instead: 32 vector registers and masked selects. SYMSTUDY_TARGET_CPU
+/// names another LLVM CPU (`haswell` on a machine whose binaries run elsewhere).
 /// SYMSTUDY_FMA tells the kernels that fused multiply-add is an instruction (it is on arm64 too).
 let hotLoopSettings: [SwiftSetting] = {
     #if arch(x86_64)
     if Context.environment["SYMSTUDY_PORTABLE"] == nil {
-        return [.unsafeFlags(["-target-cpu", "haswell"]), .define("SYMSTUDY_FMA")]
+        return [.unsafeFlags(["-target-cpu", Context.environment["SYMSTUDY_TARGET_CPU"] ?? hostVectorCPU]), .define("SYMSTUDY_FMA")]
     }
     #endif
     return []
 }()
+
+/// `skylake-avx512` where this machine has AVX-512 F, VL, BW and DQ, `haswell` (AVX2 + FMA) otherwise.
+var hostVectorCPU: String {
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return "haswell" }
+    let present = Set(flags.split(separator: " ").map(String.init))
+    return ["avx512f", "avx512vl", "avx512bw", "avx512dq"].allSatisfy(present.contains) ? "skylake-avx512" : "haswell"
+}
 
 /// Environments and teachers step millions of times in their own tests (extraction over rendered frames, PPO
 /// updates); unoptimised they are 30-100x slower, so they are optimised in debug builds too.

@@ -33,7 +33,9 @@ objective:
   kind: distill
   dataset: $shared/data/distill/distill-pong.json
   features:
-    objects: [{type: 0, name: player}, {type: 1, name: ball}, {type: 2, name: enemy}]
+    # The reference's six columns (player_y, ball_x, ball_y, ball_vx, ball_vy, opponent_y): the same search
+    # also in its terminals (the paddles' x, dx and dy never vary or are not among them).
+    objects: [{type: 0, name: player, fields: [y]}, {type: 1, name: ball}, {type: 2, name: enemy, fields: [y]}]
     fields: [x, y, dx, dy]
   decoding: {rounded: [0, 1, 2]}
   split: {train: [0, 14999], test: [15000, 19999]}

@@ -178,6 +178,8 @@ import TestSupport
         (distillStudy().replacingOccurrences(of: "[1, 0, 2]", with: "[1, 0]"), 3, "objective.dataset", "action 2 is not in the decoding's action set"),
         (distillStudy().replacingOccurrences(of: "rounded:", with: "round:"), 8, "objective.decoding", "unknown decoding 'round'"),
         (distillStudy().replacingOccurrences(of: "fields: [y, dy]", with: "fields: [y, vy]"), 6, "objective.features.fields[1]", "a field is one of"),
+        (distillStudy().replacingOccurrences(of: "name: player}", with: "name: player, fields: [x, vy]}"), 5, "objective.features.objects[0].fields[1]", "a field is one of"),
+        (distillStudy().replacingOccurrences(of: "name: player}", with: "name: player, fields: []}"), 5, "objective.features.objects[0].fields", "fields list is not empty"),
         (distillStudy().replacingOccurrences(of: pong, with: "/no/such.json"), 3, "objective.dataset", "no such file"),
         (distillStudy("  environment: Pongg"), 10, "objective.environment", "Pongg"),
         ("objective: {kind: regress, train: \(feynman), target: W}\ntrials: 1\n", 1, "objective.train", "no target column 'W'"),

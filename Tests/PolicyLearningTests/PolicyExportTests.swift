@@ -29,7 +29,7 @@ import TestSupport
     }
 
     /// Three policies that between them use every decoding, many operators (protected ones at their edges),
-    /// several slots of one type, padding and every relation kind.
+    /// several slots of one type, padding, an object type with fields of its own and every relation kind.
     static func policies() throws -> [SymbolicPolicy] {
         let pong = try #require(Featurizer.standard(for: "pong"))
         // Outputs -1.3, 0, 1.3 and 2.6: indices 0 (clamped), 0, 1 and 2 (clamped) into [1, 0, 2].
@@ -41,13 +41,13 @@ import TestSupport
             try program("(sqrt(dy_player_ball) + (dy_player_ball * 0.25)) - (ball_dy * inv(enemy_dy))", pong),
             try program("if_then_else(dx_player_ball, max(ball_dy, 1.5), tan(enemy_y)) - exp(sig(ball_x) * 3.0)", pong),
         ])
-        let two = try Featurizer(objects: [.init(type: 1, name: "ball", slots: 2), .init(type: 0, name: "player")], fields: [.y, .dx],
+        let two = try Featurizer(objects: [.init(type: 1, name: "ball", slots: 2), .init(type: 0, name: "player", fields: [.x, .dy])], fields: [.y, .dx],
                                  relations: [.init(kind: .distance, from: .init(type: 0), to: .init(type: 1, slot: 1)),
                                              .init(kind: .dvy, from: .init(type: 1), to: .init(type: 0)),
                                              .init(kind: .dvx, from: .init(type: 0), to: .init(type: 1))])
         let continuous = try SymbolicPolicy(featurizer: two, decoding: .continuous(low: [-1, 0], high: [1, 5]), programs: [
-            try program("(ball0_y - player_y) / 50.0", two),
-            try program("pow(distance_player_ball1, 0.5) + square(dvy_ball_player) + within_range(ball1_y, player_y, -5.0, 5.0)", two),
+            try program("(ball0_y - player_x) / 50.0 + player_dy", two),
+            try program("pow(distance_player_ball1, 0.5) + square(dvy_ball_player) + within_range(ball1_y, player_x, -5.0, 5.0)", two),
         ])
         return [rounded, argmax, continuous]
     }

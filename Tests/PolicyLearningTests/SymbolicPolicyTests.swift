@@ -25,6 +25,15 @@ import Testing
         #expect(two.featureNames == ["ball0_y", "ball1_y"])
         #expect(two.features(Self.state) == [97, 0])
         #expect(throws: FeaturizerError.self) { try Featurizer(objects: [.init(type: 1, name: "a"), .init(type: 1, name: "b")]) }
+        // An object type with fields of its own: the paddles' y only, the ball's four.
+        let own = try Featurizer(objects: [.init(type: 0, name: "player", fields: [.y]), .init(type: 1, name: "ball"),
+                                           .init(type: 2, name: "enemy", fields: [.y])])
+        #expect(own.featureNames == ["player_y", "ball_x", "ball_y", "ball_dx", "ball_dy", "enemy_y"])
+        #expect(own.features(Self.state) == [125, 37, 97, -2, -2.63, 111])
+        #expect(own.features(noBall) == [125, 0, 0, 0, 0, 111])
+        let decoded = try JSONDecoder().decode(Featurizer.self, from: try JSONEncoder().encode(own))
+        #expect(decoded == own)
+        #expect(throws: FeaturizerError.self) { try Featurizer(objects: [.init(type: 1, name: "a", fields: [])]) }
     }
 
     /// The known rule of distill-pong as logits: NOOP 4, UP -t, DOWN t with t = dy_player_ball + 4 ball_dy.

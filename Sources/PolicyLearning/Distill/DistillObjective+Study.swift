@@ -109,23 +109,27 @@ extension DistillObjective {
 
     static func readFeaturizer(_ node: YAMLValue) throws -> Featurizer {
         let objectsNode = try node.required("objects")
-        var objects: [Featurizer.ObjectSlots] = []
-        for item in try objectsNode.items() {
-            let type = try item.required("type").int()
-            let name = try item.optional("name")?.string() ?? "o\(type)"
-            let slots = try item.optional("slots")?.int() ?? 1
-            try item.finish()
-            objects.append(.init(type: type, name: name, slots: slots))
-        }
-        var fields: [Featurizer.Field] = [.x, .y, .dx, .dy]
-        if let fieldsNode = try node.optional("fields") {
-            fields = try fieldsNode.items().map { item in
+        func readFields(_ fieldsNode: YAMLValue) throws -> [Featurizer.Field] {
+            try fieldsNode.items().map { item in
                 guard let field = Featurizer.Field(rawValue: try item.string()) else {
                     throw item.error("a field is one of \(Featurizer.Field.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 return field
             }
         }
+        var objects: [Featurizer.ObjectSlots] = []
+        for item in try objectsNode.items() {
+            let type = try item.required("type").int()
+            let name = try item.optional("name")?.string() ?? "o\(type)"
+            let slots = try item.optional("slots")?.int() ?? 1
+            let ownFieldsNode = try item.optional("fields")
+            let ownFields = try ownFieldsNode.map(readFields)
+            if let ownFieldsNode, ownFields?.isEmpty == true { throw ownFieldsNode.error("an object's fields list is not empty (leave it out to use the featurizer's fields)") }
+            try item.finish()
+            objects.append(.init(type: type, name: name, slots: slots, fields: ownFields))
+        }
+        var fields: [Featurizer.Field] = [.x, .y, .dx, .dy]
+        if let fieldsNode = try node.optional("fields") { fields = try readFields(fieldsNode) }
         var relations: [Featurizer.Relation] = []
         if let relationsNode = try node.optional("relations") {
             for item in try relationsNode.items() {

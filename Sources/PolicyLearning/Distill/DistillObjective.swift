@@ -12,8 +12,9 @@ import SymbolicRegression
 ///   dataset: data/pong-aim.json            # DiffSES JSON or recorder CSV, relative to the study file
 ///   record: {environment: Pong, teacher: pong-aim-edge, episodes: 40, max_rows: 20000, seed: 0}
 ///                                          # optional: record the dataset there first when it is missing
-///   features: standard                     # or {objects: [{type: 0, name: player, slots: 1}, ...],
+///   features: standard                     # or {objects: [{type: 0, name: player, slots: 1, fields: [y]}, ...],
 ///                                          #     fields: [x, y, dx, dy], relations: [{kind: dy, from: player, to: ball}]}
+///                                          # (an object's own fields replace the common ones for its type)
 ///   decoding: {rounded: [1, 0, 2]}          # or {argmax: [0, 1, 2]}, {continuous: {low: [-2], high: [2]}}
 ///   split: {train: [0, 14999], test: [15000, 19999]}    # or {test_fraction: 0.25, seed: 0}
 ///   class_weight: balanced                 # or none: weigh rare actions up in the fitness

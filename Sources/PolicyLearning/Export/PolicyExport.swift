@@ -101,10 +101,9 @@ public enum PolicyExport {
         import numpy as np
 
         FEATURES = [\(list(policy.featureNames, ProgramJSON.quote))]
-        # Slot groups in feature order: (object type, slots); each slot holds FIELDS of one object of that type,
-        # in the order the objects appear in the state, zeros when there are fewer objects.
-        OBJECT_SLOTS = [\(list(f.objects) { "(\($0.type), \($0.slots))" })]
-        FIELDS = [\(list(f.fields) { ProgramJSON.quote(recordKey($0)) })]
+        # Slot groups in feature order: (object type, slots, fields); each slot holds the fields of one object of
+        # that type, in the order the objects appear in the state, zeros when there are fewer objects.
+        OBJECT_SLOTS = [\(list(f.objects) { group in "(\(group.type), \(group.slots), [\(list(f.fields(of: group)) { ProgramJSON.quote(recordKey($0)) })])" })]
         # Then one feature per relation: (kind, (type, slot) from, (type, slot) to); 0 when either is absent.
         RELATIONS = [\(relations)]
         \(constants)
@@ -145,15 +144,15 @@ public enum PolicyExport {
             X = np.zeros((len(states), len(FEATURES)), dtype=np.float64)
             for r, state in enumerate(states):
                 c = 0
-                for kind, slots in OBJECT_SLOTS:
+                for kind, slots, keys in OBJECT_SLOTS:
                     filled = 0
                     for o in state:
                         if filled < slots and int(o["type"]) == kind:
-                            for key in FIELDS:
+                            for key in keys:
                                 X[r, c] = _value(o, key)
                                 c += 1
                             filled += 1
-                    c += (slots - filled) * len(FIELDS)
+                    c += (slots - filled) * len(keys)
                 for kind, a, b in RELATIONS:
                     oa, ob = _find(state, *a), _find(state, *b)
                     X[r, c] = _relation(kind, oa, ob) if oa is not None and ob is not None else 0.0
@@ -200,12 +199,19 @@ public enum PolicyExport {
 
     // MARK: C and Swift
 
-    /// The featurizer's tables as C-like integer rows: slot groups `{type, slots}`, fields (0 x, 1 y, 2 dx,
-    /// 3 dy), relations `{kind, from type, from slot, to type, to slot}` (kind 0 dx, 1 dy, 2 dvx, 3 dvy, 4 distance).
+    /// The featurizer's tables as C-like integer rows: slot groups `{type, slots, first field, field count}`
+    /// (the group's fields are `fields[first ..< first + count]`), fields (0 x, 1 y, 2 dx, 3 dy), relations
+    /// `{kind, from type, from slot, to type, to slot}` (kind 0 dx, 1 dy, 2 dvx, 3 dvy, 4 distance).
     static func tables(_ f: Featurizer) -> (groups: [String], fields: [String], relations: [String]) {
         let fieldIndex: [Featurizer.Field: Int] = [.x: 0, .y: 1, .dx: 2, .dy: 3]
         let kindIndex: [Featurizer.Relation.Kind: Int] = [.dx: 0, .dy: 1, .dvx: 2, .dvy: 3, .distance: 4]
-        return (f.objects.map { "\($0.type), \($0.slots)" }, f.fields.map { "\(fieldIndex[$0]!)" },
+        var groups: [String] = [], fields: [String] = []
+        for group in f.objects {
+            let own = f.fields(of: group)
+            groups.append("\(group.type), \(group.slots), \(fields.count), \(own.count)")
+            fields += own.map { "\(fieldIndex[$0]!)" }
+        }
+        return (groups, fields,
                 f.relations.map { "\(kindIndex[$0.kind]!), \($0.from.type), \($0.from.slot), \($0.to.type), \($0.to.slot)" })
     }
 
@@ -277,9 +283,9 @@ public enum PolicyExport {
 
         #define SYMSTUDY_FEATURES \(policy.featureNames.count)
         #define SYMSTUDY_OUTPUTS \(policy.programs.count)
-        /* Slot groups {type, slots}; fields (0 x, 1 y, 2 x velocity, 3 y velocity); relations {kind (0 dx, 1 dy,
+        /* Slot groups {type, slots, first field, field count}; fields (0 x, 1 y, 2 x velocity, 3 y velocity); relations {kind (0 dx, 1 dy,
            2 dvx, 3 dvy, 4 distance), from type, from slot, to type, to slot}. */
-        static const int symstudy_groups[\(groups.count)][2] = {\(groups.map { "{\($0)}" }.joined(separator: ", "))};
+        static const int symstudy_groups[\(groups.count)][4] = {\(groups.map { "{\($0)}" }.joined(separator: ", "))};
         static const int symstudy_fields[\(fields.count)] = {\(fields.joined(separator: ", "))};
         static const int symstudy_relations[\(max(1, relations.count))][5] = {\(relationRows)};
 
@@ -309,11 +315,12 @@ public enum PolicyExport {
                 int filled = 0;
                 for (int i = 0; i < count && filled < symstudy_groups[g][1]; i++) {
                     if (state[i].type != symstudy_groups[g][0]) continue;
-                    for (int f = 0; f < \(fields.count); f++) features[position++] = symstudy_field(&state[i], symstudy_fields[f]);
+                    for (int f = 0; f < symstudy_groups[g][3]; f++)
+                        features[position++] = symstudy_field(&state[i], symstudy_fields[symstudy_groups[g][2] + f]);
                     filled++;
                 }
                 for (; filled < symstudy_groups[g][1]; filled++)
-                    for (int f = 0; f < \(fields.count); f++) features[position++] = 0;
+                    for (int f = 0; f < symstudy_groups[g][3]; f++) features[position++] = 0;
             }
             for (int r = 0; r < \(relations.count); r++) {
                 const int *rel = symstudy_relations[r];
@@ -398,9 +405,9 @@ public enum PolicyExport {
         }
 
         let symstudyFeatureNames = [\(list(policy.featureNames, ProgramJSON.quote))]
-        /// Slot groups (type, slots); fields (0 x, 1 y, 2 dx, 3 dy); relations (kind: 0 dx, 1 dy, 2 dvx, 3 dvy,
-        /// 4 distance; from type, from slot, to type, to slot).
-        let symstudyGroups: [(Int, Int)] = [\(groups.map { "(\($0))" }.joined(separator: ", "))]
+        /// Slot groups (type, slots, first field, field count); fields (0 x, 1 y, 2 dx, 3 dy); relations (kind: 0 dx,
+        /// 1 dy, 2 dvx, 3 dvy, 4 distance; from type, from slot, to type, to slot).
+        let symstudyGroups: [(Int, Int, Int, Int)] = [\(groups.map { "(\($0))" }.joined(separator: ", "))]
         let symstudyFields: [Int] = [\(fields.joined(separator: ", "))]
         let symstudyRelations: [(Int, Int, Int, Int, Int)] = [\(relations.map { "(\($0))" }.joined(separator: ", "))]
 
@@ -426,13 +433,13 @@ public enum PolicyExport {
         func symstudyFeatures(_ state: [SymstudyObject]) -> [Double] {
             var features: [Double] = []
             features.reserveCapacity(symstudyFeatureNames.count)
-            for (type, slots) in symstudyGroups {
+            for (type, slots, first, count) in symstudyGroups {
                 var filled = 0
                 for o in state where o.type == type && filled < slots {
-                    for field in symstudyFields { features.append(symstudyField(o, field)) }
+                    for field in symstudyFields[first..<first + count] { features.append(symstudyField(o, field)) }
                     filled += 1
                 }
-                features += [Double](repeating: 0, count: (slots - filled) * symstudyFields.count)
+                features += [Double](repeating: 0, count: (slots - filled) * count)
             }
             for (kind, fromType, fromSlot, toType, toSlot) in symstudyRelations {
                 guard let a = symstudyFind(state, fromType, fromSlot), let b = symstudyFind(state, toType, toSlot) else {

@@ -6,8 +6,8 @@ import Foundation
 /// order the objects appear in the state), zero padding for absent objects; then optional relations between
 /// two objects (e.g. the ball's y minus the player's y).
 ///
-/// The feature order is: for each object type in `objects` order, for each of its slots, each field in `fields`
-/// order; then each relation in `relations` order. `featureNames` lists them. Its JSON form (`Codable`) is
+/// The feature order is: for each object type in `objects` order, for each of its slots, each of its fields (the
+/// group's own `fields`, else the featurizer's) in order; then each relation in `relations` order. `featureNames` lists them. Its JSON form (`Codable`) is
 /// enough to rebuild the features in another language.
 public struct Featurizer: Codable, Sendable, Equatable {
     /// One field of an object: `x` (`x_position`), `y` (`y_position`), `dx` (`x_velocity`), `dy` (`y_velocity`).
@@ -32,11 +32,15 @@ public struct Featurizer: Codable, Sendable, Equatable {
         public var name: String
         /// How many objects of this type get features (more are ignored, fewer are zero padded).
         public var slots: Int
+        /// The fields of this type's objects, when not the featurizer's (e.g. only `y` of a paddle that never
+        /// moves sideways: a column that never changes only widens the search).
+        public var fields: [Field]?
 
-        public init(type: Int, name: String, slots: Int = 1) {
+        public init(type: Int, name: String, slots: Int = 1, fields: [Field]? = nil) {
             self.type = type
             self.name = name
             self.slots = slots
+            self.fields = fields
         }
     }
 
@@ -94,8 +98,9 @@ public struct Featurizer: Codable, Sendable, Equatable {
         for group in objects {
             guard seen.insert(group.type).inserted else { throw FeaturizerError.invalid("object type \(group.type) appears twice") }
             guard group.slots >= 1 else { throw FeaturizerError.invalid("object type \(group.type) (\(group.name)) has \(group.slots) slots: at least 1") }
+            if let own = group.fields, own.isEmpty { throw FeaturizerError.invalid("object type \(group.type) (\(group.name)) has an empty list of fields: leave it out to use the featurizer's") }
         }
-        guard !fields.isEmpty || !relations.isEmpty else { throw FeaturizerError.invalid("no fields and no relations: the featurizer would give no features") }
+        guard objects.contains(where: { !($0.fields ?? fields).isEmpty }) || !relations.isEmpty else { throw FeaturizerError.invalid("no fields and no relations: the featurizer would give no features") }
         self.objects = objects
         self.fields = fields
         self.relations = relations
@@ -103,7 +108,7 @@ public struct Featurizer: Codable, Sendable, Equatable {
         for group in objects {
             for slot in 0..<group.slots {
                 let prefix = group.slots == 1 ? group.name : "\(group.name)\(slot)"
-                names += fields.map { "\(prefix)_\($0.rawValue)" }
+                names += (group.fields ?? fields).map { "\(prefix)_\($0.rawValue)" }
             }
         }
         for relation in relations {
@@ -133,6 +138,9 @@ public struct Featurizer: Codable, Sendable, Equatable {
                       relations: try c.decodeIfPresent([Relation].self, forKey: .relations) ?? [])
     }
 
+    /// The fields of one slot group's objects: its own, else the featurizer's.
+    public func fields(of group: ObjectSlots) -> [Field] { group.fields ?? fields }
+
     /// The number of features.
     public var featureCount: Int { featureNames.count }
 
@@ -148,6 +156,7 @@ public struct Featurizer: Codable, Sendable, Equatable {
     public func write(_ state: [ObjectState], into buffer: UnsafeMutableBufferPointer<Double>) {
         var position = 0
         for group in objects {
+            let fields = group.fields ?? fields
             var filled = 0
             for object in state where object.type == group.type && filled < group.slots {
                 for field in fields {
