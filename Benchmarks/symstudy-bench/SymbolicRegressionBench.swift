@@ -19,6 +19,8 @@ struct SRCommonOptions: ParsableArguments {
     @Option(help: "Generations.") var generations = 20
     @Option(help: "Preset: 'gplearn' (gplearn's defaults) or 'symstudy' (linear scaling, bloat limits, smaller tournaments).") var preset = "symstudy"
     @Option(help: "Levenberg-Marquardt iterations per generation for the best share (0: off).") var constantFitting = 0
+    @Option(help: "Share of each generation whose constants are fitted (with --constant-fitting).") var constantFittingShare = 0.02
+    @Option(help: "Rows used by the per-generation constant fit (with --constant-fitting).") var constantFittingRows = 500
     @Option(help: "Data folder (../shared/data/sr).") var data = SRManifest.defaultFolder
     @Option(help: "Rows per evaluation block.") var blockSize = 512
 
@@ -50,7 +52,9 @@ struct SRCommonOptions: ParsableArguments {
             p.stoppingCriteria = 1.0
         default: throw ValidationError("--preset must be gplearn or symstudy, not '\(preset)'")
         }
-        if constantFitting > 0 { p.constantFitting = ConstantFitting(iterations: constantFitting) }
+        if constantFitting > 0 {
+            p.constantFitting = ConstantFitting(iterations: constantFitting, share: constantFittingShare, maxRows: constantFittingRows)
+        }
         return p
     }
 }
