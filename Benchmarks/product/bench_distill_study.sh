@@ -13,7 +13,8 @@
 #   REF_TRIALS=100 Benchmarks/product/bench_distill_study.sh  # the reference's whole study (about 80 min)
 #
 # Env: PY (python with optuna 5.0.0 and gplearn 0.4.3; default ~/.venvs/ref/bin/python), TRIALS (100),
-# POPULATION (1000), GENERATIONS (20), SYMSTUDY (default: builds and uses .build/release/symstudy).
+# POPULATION (1000), GENERATIONS (20), SYMSTUDY (default: builds and uses .build/release/symstudy), OUT (where
+# the logs, the reference's JSON and symstudy's study database are kept; default /tmp/symstudy-distill-study-results).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -25,7 +26,9 @@ if [ -z "${SYMSTUDY:-}" ]; then
     SYMSTUDY="$root/.build/release/symstudy"
 fi
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# Both sides' logs, the reference's per-trial JSON and symstudy's study file are kept in OUT.
+OUT="${OUT:-/tmp/symstudy-distill-study-results}"; mkdir -p "$OUT"
+trap 'cp "$work"/*.log "$work"/*.json "$work"/*.db "$work"/*.yaml "$OUT"/ 2>/dev/null || true; rm -rf "$work"' EXIT
 
 cat > "$work/bench-distill.yaml" <<YAML
 name: bench-distill
