@@ -7,11 +7,14 @@
 # plus the latency of one call (median, p99) on each server, and the ratios the targets ask for.
 # Every server is stopped by its own PID; errors and lost trials are counted by the audits of the harnesses.
 #
-# Usage: [PY=VENV/bin/python] [N=400] [PROCS=1,2,4] [BACKEND=sqlite|journal|memory] Benchmarks/study-service/compare_service.sh
+# Runs vary by 20-40 % on a shared machine: REPS=3 repeats every configuration (each on a fresh server) and the
+# ratios use the medians.
+#
+# Usage: [PY=VENV/bin/python] [N=400] [PROCS=1,2,4] [REPS=1] [BACKEND=sqlite|journal|memory] Benchmarks/study-service/compare_service.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
-PY=${PY:-$(scripts/python-env.sh)}; N=${N:-400}; PROCS=${PROCS:-1,2,4}; BACKEND=${BACKEND:-sqlite}
+PY=${PY:-$(scripts/python-env.sh)}; N=${N:-400}; PROCS=${PROCS:-1,2,4}; BACKEND=${BACKEND:-sqlite}; REPS=${REPS:-1}
 OPTUNA=$ROOT/../shared/bench/optuna
 swift build -c release --product symstudy >&2
 swift build -c release --product symstudy-bench >&2
@@ -31,22 +34,27 @@ stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg); N=$N per run, processes $PROCS, symstudy serve on $BACKEND"
 
 # 1. Optuna's workers through Optuna's proxy on SQLite (the reference).
-"$PY" "$OPTUNA/bench_service_parallel.py" --modes grpc --processes "$PROCS" --repeats 1 --n-trials-total "$N" \
+"$PY" "$OPTUNA/bench_service_parallel.py" --modes grpc --processes "$PROCS" --repeats "$REPS" --n-trials-total "$N" \
   --workdir "$WORK" --tag-prefix optuna_ --out "$OUT/optuna_proxy.json" | grep -v '^wrote' | sed 's/^/[optuna-proxy] /'
 
 # 2. The same workers through symstudy serve.
 for P in ${PROCS//,/ }; do
-  start_serve "optuna_p$P"
-  "$PY" "$OPTUNA/bench_service_parallel.py" --modes external --external "127.0.0.1:$PORT" --external-pid "$PID" \
-    --processes "$P" --repeats 1 --n-trials-total "$N" --tag-prefix "serve_p${P}_" --out "$OUT/optuna_serve_p$P.json" \
-    | grep -v '^wrote' | sed 's/^/[optuna->serve] /'
-  stop "$PID"
+  for R in $(seq 1 "$REPS"); do
+    start_serve "optuna_p${P}_r$R"
+    "$PY" "$OPTUNA/bench_service_parallel.py" --modes external --external "127.0.0.1:$PORT" --external-pid "$PID" \
+      --processes "$P" --repeats 1 --n-trials-total "$N" --tag-prefix "serve_p${P}_r${R}_" --out "$OUT/optuna_serve_p${P}_r$R.json" \
+      | grep -v '^wrote' | sed 's/^/[optuna->serve] /'
+    stop "$PID"
+  done
 done
 
 # 3. symstudy workers through grpc://.
+: > "$OUT/symstudy_grpc.txt"
 for P in ${PROCS//,/ }; do
-  start_serve "symstudy_p$P"
-  barrier="$WORK/barrier_p$P"; pids=()
+for R in $(seq 1 "$REPS"); do
+  start_serve "symstudy_p${P}_r$R"
+  rm -f "$WORK"/symstudy_p"${P}"_w*.json
+  barrier="$WORK/barrier_p${P}_r$R"; pids=()
   for i in $(seq 0 $((P - 1))); do
     "$BIN/symstudy-bench" storage-worker --storage "grpc://127.0.0.1:$PORT" --study bench --sampler random --seed "$i" \
       --trials $((N / P)) --barrier "$barrier" --index "$i" --out "$WORK/symstudy_p${P}_w$i.json" &
@@ -74,6 +82,7 @@ print(f"[symstudy] P={P} {complete / wall:9.1f} trials/s  workers {complete / ma
       f"  complete={complete}/{N // P * P} gaps={numbers != list(range(len(numbers)))} errors={errors}")
 PYEOF
   stop "$PID"
+done
 done
 
 # 4. Latency of one call (GetTrial) on each server, and of Ask + Tell on symstudy's face.
@@ -112,28 +121,36 @@ PYEOF
 stop "$SERVE_PID"; kill -9 "$PROXY_PID" 2>/dev/null || true; wait "$PROXY_PID" 2>/dev/null || true
 
 "$PY" - "$OUT" "$PROCS" <<'PYEOF'
-import json, sys, re
+import glob, json, re, statistics, sys
 out, procs = sys.argv[1], [int(p) for p in sys.argv[2].split(",")]
-ref = {r["processes"]: r for r in json.load(open(f"{out}/optuna_proxy.json"))["runs"] if r["mode"] == "grpc"}
-sym, sym_cpu = {}, {}
+def per_cpu(run):
+    return run["requested"] / (run["worker_cpu_s_total"] + run["server_cpu_s"])
+def median_run(runs, key):
+    # the run whose figure is the median (lower median for an even count)
+    runs = sorted(runs, key=key)
+    return runs[(len(runs) - 1) // 2]
+proxy_runs = [r for r in json.load(open(f"{out}/optuna_proxy.json"))["runs"] if r["mode"] == "grpc"]
+ref = {p: median_run([r for r in proxy_runs if r["processes"] == p], lambda r: r["complete_per_s"]) for p in procs}
+ref_cpu = {p: per_cpu(median_run([r for r in proxy_runs if r["processes"] == p], per_cpu)) for p in procs}
+serve_runs = {p: [r for f in sorted(glob.glob(f"{out}/optuna_serve_p{p}_r*.json")) for r in json.load(open(f))["runs"] if r["processes"] == p]
+              for p in procs}
+sym_runs = {}
 for line in open(f"{out}/symstudy_grpc.txt"):
     m = re.match(r"\[symstudy\] P=(\d+)\s+([\d.]+) trials/s\s+workers\s+([\d.]+) trials/CPU-s\s+server\s+([\d.]+) ms CPU/trial", line)
     if m:
-        sym[int(m.group(1))] = float(m.group(2))
-        # trials per CPU-second of workers and server together
-        sym_cpu[int(m.group(1))] = 1 / (1 / float(m.group(3)) + float(m.group(4)) / 1000)
-def per_cpu(run):
-    return run["requested"] / (run["worker_cpu_s_total"] + run["server_cpu_s"])
-print("# ratios (per wall-second)")
+        # trials per wall-second, and per CPU-second of workers and server together
+        sym_runs.setdefault(int(m.group(1)), []).append((float(m.group(2)), 1 / (1 / float(m.group(3)) + float(m.group(4)) / 1000)))
+sym = {p: statistics.median(w for w, _ in runs) for p, runs in sym_runs.items()}
+sym_cpu = {p: statistics.median(c for _, c in runs) for p, runs in sym_runs.items()}
+print(f"# ratios (per wall-second; medians of {min(len(serve_runs[p]) for p in procs)} runs each)")
 for p in procs:
-    serve = [r for r in json.load(open(f"{out}/optuna_serve_p{p}.json"))["runs"] if r["processes"] == p][0]
+    serve = median_run(serve_runs[p], lambda r: r["complete_per_s"])
     base, served = ref[p]["complete_per_s"], serve["complete_per_s"]
     print(f"P={p}: Optuna's proxy {base:.1f}/s; Optuna's workers via symstudy serve {served:.1f}/s ({served / base:.1f}x, target 4x);"
           f" symstudy workers via grpc:// {sym.get(p, 0):.1f}/s ({sym.get(p, 0) / base:.1f}x, target 20x)")
 print("# ratios (per CPU-second of workers and server together)")
 for p in procs:
-    serve = [r for r in json.load(open(f"{out}/optuna_serve_p{p}.json"))["runs"] if r["processes"] == p][0]
-    base, served = per_cpu(ref[p]), per_cpu(serve)
+    base, served = ref_cpu[p], per_cpu(median_run(serve_runs[p], per_cpu))
     print(f"P={p}: Optuna's proxy {base:.1f}/CPU-s; Optuna's workers via symstudy serve {served:.1f}/CPU-s ({served / base:.1f}x);"
           f" symstudy workers via grpc:// {sym_cpu.get(p, 0):.1f}/CPU-s ({sym_cpu.get(p, 0) / base:.1f}x)")
 PYEOF
