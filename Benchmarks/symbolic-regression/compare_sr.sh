@@ -10,7 +10,7 @@
 # default a fresh folder under /tmp), PROBLEMS (throughput, default all:nguyen,all:feynman), GPLEARN_PROBLEMS
 # (gplearn is about 100x slower: default nguyen-1,feynman-I.8.14), EVAL_PROBLEMS (trees for evaluation
 # alone, default nguyen-5,nguyen-1,feynman-I.9.18), QUALITY_PROBLEMS (default all:feynman,all:nguyen),
-# SCRATCH_PATH (a build folder other than .build), SEEDS (default 0-9), LM_SEEDS (seeds of the runs with constant fitting, default 0-4), REPS (evaluation-alone
+# SCRATCH_PATH (a build folder other than .build), SEEDS (default 0-9), LM_SEEDS (seeds of the runs with constant fitting, default 0-4), LM_PROBLEMS (their problems, default all:nguyen), REPS (evaluation-alone
 # repetitions, default 3).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -25,6 +25,8 @@ EVAL_PROBLEMS="${EVAL_PROBLEMS:-nguyen-5,nguyen-1,feynman-I.9.18}"
 QUALITY_PROBLEMS="${QUALITY_PROBLEMS:-all:feynman,all:nguyen}"
 SEEDS="${SEEDS:-0-9}"
 LM_SEEDS="${LM_SEEDS:-0-4}"
+# Problems of the runs with constant fitting: pyoperon+LM takes about 2 minutes per Feynman run here.
+LM_PROBLEMS="${LM_PROBLEMS:-all:nguyen}"
 REPS="${REPS:-3}"
 PY="$VENV/bin/python"
 BENCH="$SHARED/bench/sr"
@@ -61,11 +63,11 @@ for part in $PARTS; do
       # Two lanes, one per core, each run on one thread (as run_quality.sh does).
       (
         "$PY" "$BENCH/bench_quality.py" --tool operon --problems "$QUALITY_PROBLEMS" --seeds "$SEEDS" --out results/quality_operon.json
-        "$PY" "$BENCH/bench_quality.py" --tool operon-lm --problems "$QUALITY_PROBLEMS" --seeds "$LM_SEEDS" --out results/quality_operon-lm.json
+        "$PY" "$BENCH/bench_quality.py" --tool operon-lm --problems "$LM_PROBLEMS" --seeds "$LM_SEEDS" --out results/quality_operon-lm.json
       ) > results/lane_operon.log 2>&1 &
       (
         "$BIN" sr quality --problems "$QUALITY_PROBLEMS" --seeds "$SEEDS" --data "$SHARED/data/sr" --out results/quality_symstudy.json
-        "$BIN" sr quality --constant-fitting 10 --problems "$QUALITY_PROBLEMS" --seeds "$LM_SEEDS" --data "$SHARED/data/sr" --out results/quality_symstudy-lm.json
+        "$BIN" sr quality --constant-fitting 10 --problems "$LM_PROBLEMS" --seeds "$LM_SEEDS" --data "$SHARED/data/sr" --out results/quality_symstudy-lm.json
       ) > results/lane_symstudy.log 2>&1 &
       wait
       ;;
