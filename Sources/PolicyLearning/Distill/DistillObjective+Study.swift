@@ -57,7 +57,7 @@ extension DistillObjective {
         let split = try readSplit(splitNode, count: dataset.count)
         if let environment {
             do { _ = try EnvironmentRegistry.visit(environment, seed: 0, ActionSpaceReader()) } catch {
-                throw environmentNode!.error((error as? any LocalizedError)?.errorDescription ?? "\(error)")
+                throw environmentNode!.error(errorText(error))
             }
         }
         do {
@@ -103,7 +103,7 @@ extension DistillObjective {
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
             try (path.lowercased().hasSuffix(".csv") ? recorded.csv : recorded.json).write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw node.error("cannot record the dataset to \(path): \((error as? any LocalizedError)?.errorDescription ?? "\(error)")")
+            throw node.error("cannot record the dataset to \(path): \(errorText(error))")
         }
     }
 

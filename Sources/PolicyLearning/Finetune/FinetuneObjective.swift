@@ -52,7 +52,7 @@ public struct FinetuneObjective: TrialObjective {
         let environmentNode = try section.required("environment")
         let environment = try environmentNode.string()
         do { _ = try EnvironmentRegistry.visit(environment, seed: 0, ActionSpaceReader()) } catch {
-            throw environmentNode.error((error as? any LocalizedError)?.errorDescription ?? "\(error)")
+            throw environmentNode.error(errorText(error))
         }
         let starts = try FinetuneStart.read(try section.required("start"), definition: definition, environment: environment)
         var teacher: Teacher?, dataset: DistillDataset?
@@ -72,7 +72,7 @@ public struct FinetuneObjective: TrialObjective {
         }
         if let dataset {
             do { _ = try ExpertDataset(dataset, policy: starts[0]) } catch {
-                throw try section.required("teacher").error((error as? any LocalizedError)?.errorDescription ?? "\(error)")
+                throw try section.required("teacher").error(errorText(error))
             }
         }
         return FinetuneObjective(environment: environment, starts: starts, teacher: teacher, teacherDataset: dataset,
@@ -80,15 +80,16 @@ public struct FinetuneObjective: TrialObjective {
     }
 
     static func readTeacher(_ node: YAMLValue, definition: StudyDefinition) throws -> (Teacher?, DistillDataset?) {
-        if let file = try node.optional("dataset") {
+        // The file a key names, read; a read error is reported at that key.
+        func load<T>(_ file: YAMLValue, _ read: (String) throws -> T) throws -> T {
             let path = definition.resolve(try file.string()).path
-            do {
-                let dataset = try DistillDataset.load(path)
-                try node.finish()
-                return (nil, dataset)
-            } catch let error as StudyFileError { throw error } catch {
-                throw file.error((error as? any LocalizedError)?.errorDescription ?? "\(error)")
-            }
+            let value: T
+            do { value = try read(path) } catch { throw file.error(errorText(error)) }
+            try node.finish()
+            return value
+        }
+        if let file = try node.optional("dataset") {
+            return (nil, try load(file, DistillDataset.load))
         }
         if let name = try node.optional("scripted") {
             let text = try name.string()
@@ -99,14 +100,7 @@ public struct FinetuneObjective: TrialObjective {
             return (Teacher(scripted: scripted), nil)
         }
         if let file = try node.optional("file") {
-            let path = definition.resolve(try file.string()).path
-            do {
-                let teacher = try Teacher.load(path)
-                try node.finish()
-                return (teacher, nil)
-            } catch let error as StudyFileError { throw error } catch {
-                throw file.error((error as? any LocalizedError)?.errorDescription ?? "\(error)")
-            }
+            return (try load(file, Teacher.load), nil)
         }
         throw node.error("a teacher is {scripted: NAME}, {file: PATH} (a teacher file) or {dataset: PATH} (states and actions)")
     }
@@ -126,14 +120,14 @@ public struct FinetuneObjective: TrialObjective {
             for candidate in candidates {
                 do { _ = try FinetuneOptions([parameter.name: candidate]) } catch {
                     throw StudyFileError(file: definition.file, line: parameter.line, keyPath: "search_space.\(parameter.name)",
-                                         message: (error as? any LocalizedError)?.errorDescription ?? "\(error)")
+                                         message: errorText(error))
                 }
             }
         }
         if definition.searchSpace.allSatisfy({ if case .fixed = $0.value { return true } else { return false } }) {
             do { try FinetuneOptions(fixed).validate() } catch {
                 throw StudyFileError(file: definition.file, line: nil, keyPath: "search_space",
-                                     message: (error as? any LocalizedError)?.errorDescription ?? "\(error)")
+                                     message: errorText(error))
             }
         }
     }

@@ -164,7 +164,7 @@ struct FinetuneOptions: Sendable, Equatable {
     func operators() throws -> [BuiltinOperator] {
         let set: FunctionSet
         do { set = try FunctionSet(functionSet.split(separator: ",").map(String.init)) } catch {
-            throw FinetuneError.option(name: "function_set", value: functionSet, valid: (error as? any LocalizedError)?.errorDescription ?? "\(error)")
+            throw FinetuneError.option(name: "function_set", value: functionSet, valid: errorText(error))
         }
         return set.builtins
     }

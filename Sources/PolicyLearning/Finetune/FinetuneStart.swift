@@ -38,7 +38,7 @@ enum FinetuneStart {
     static func policy(file path: String, node: YAMLValue) throws -> SymbolicPolicy {
         guard let data = FileManager.default.contents(atPath: path) else { throw node.error("cannot read the policy file \(path)") }
         do { return try SymbolicPolicy.parse(String(decoding: data, as: UTF8.self)) } catch {
-            throw node.error("\(path): \((error as? any LocalizedError)?.errorDescription ?? "\(error)")")
+            throw node.error("\(path): \(errorText(error))")
         }
     }
 
@@ -66,7 +66,7 @@ enum FinetuneStart {
             study = try Study.load(name: name, storage: storage)
             trials = try study.trials(states: [.complete])
         } catch {
-            throw nameNode.error("cannot read study '\(name)' in \(storageURL): \((error as? any LocalizedError)?.errorDescription ?? "\(error)")")
+            throw nameNode.error("cannot read study '\(name)' in \(storageURL): \(errorText(error))")
         }
         let direction = study.directions[0]
         let ranked = trials.filter { $0.values?.first.map { !$0.isNaN } ?? false && $0.userAttributes["policy"] != nil }
@@ -77,7 +77,7 @@ enum FinetuneStart {
         return try ranked.prefix(top).map { trial in
             let stored = trial.userAttributes["policy"]!
             do { return try SymbolicPolicy.parse(stored.stringValue ?? stored.jsonText) } catch {
-                throw nameNode.error("trial \(trial.number) of study '\(name)': \((error as? any LocalizedError)?.errorDescription ?? "\(error)")")
+                throw nameNode.error("trial \(trial.number) of study '\(name)': \(errorText(error))")
             }
         }
     }
@@ -89,7 +89,7 @@ enum FinetuneStart {
                 return "sqlite:///" + definition.folder.appendingPathComponent(path).standardizedFileURL.path
             }
         } catch {
-            throw node.error((error as? any LocalizedError)?.errorDescription ?? "\(error)")
+            throw node.error(errorText(error))
         }
         return url
     }
@@ -99,7 +99,7 @@ enum FinetuneStart {
         let texts = expressionNode.isSequence ? try expressionNode.items().map { try $0.string() } : [try expressionNode.string()]
         let facts: (space: ActionSpace, featurizer: Featurizer)
         do { facts = try EnvironmentRegistry.visit(environment, seed: 0, Facts(name: environment)) } catch {
-            throw node.error("cannot make the environment \(environment): \((error as? any LocalizedError)?.errorDescription ?? "\(error)")")
+            throw node.error("cannot make the environment \(environment): \(errorText(error))")
         }
         let decodingNode = try node.optional("decoding")
         let decoding = try decodingNode.map { try self.decoding($0, space: facts.space) } ?? SymbolicPolicy.defaultDecoding(facts.space)
@@ -108,11 +108,11 @@ enum FinetuneStart {
             do {
                 programs.append(try InfixFormat.parse(text, functionSet: SymbolicPolicy.allOperators, featureNames: facts.featurizer.featureNames))
             } catch {
-                throw expressionNode.error("'\(text)': \((error as? any LocalizedError)?.errorDescription ?? "\(error)"); features: \(facts.featurizer.featureNames.joined(separator: ", "))")
+                throw expressionNode.error("'\(text)': \(errorText(error)); features: \(facts.featurizer.featureNames.joined(separator: ", "))")
             }
         }
         do { return [try SymbolicPolicy(featurizer: facts.featurizer, decoding: decoding, programs: programs)] } catch {
-            throw expressionNode.error((error as? any LocalizedError)?.errorDescription ?? "\(error)")
+            throw expressionNode.error(errorText(error))
         }
     }
 

@@ -88,7 +88,7 @@ public struct StudyDefinition: Sendable {
                     storage = "sqlite:///" + folder.appendingPathComponent(path).standardizedFileURL.path  // relative to the file
                 }
             } catch {
-                throw node.error((error as? any LocalizedError)?.errorDescription ?? "\(error)")
+                throw node.error(errorText(error))
             }
         }
 
@@ -140,8 +140,8 @@ public struct StudyDefinition: Sendable {
         let (prunerName, prunerOptions) = try specification("pruner", default: "MedianPruner")
         let pruner = PrunerSpecification(name: prunerName, options: prunerOptions)
         // Build them once here, so a bad class or option is reported with its line.
-        do { _ = try sampler.make() } catch { throw try root.required("sampler").error((error as? any LocalizedError)?.errorDescription ?? "\(error)") }
-        do { _ = try pruner.make() } catch { throw try root.required("pruner").error((error as? any LocalizedError)?.errorDescription ?? "\(error)") }
+        do { _ = try sampler.make() } catch { throw try root.required("sampler").error(errorText(error)) }
+        do { _ = try pruner.make() } catch { throw try root.required("pruner").error(errorText(error)) }
 
         let trials = try root.optional("trials").map { node -> Int in
             let value = try node.int()

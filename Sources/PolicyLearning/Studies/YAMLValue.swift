@@ -180,3 +180,8 @@ public final class YAMLValue: @unchecked Sendable {
         }
     }
 }
+
+/// What an error says to a user of a study file: its localized description, else its Swift description.
+func errorText(_ error: any Error) -> String {
+    (error as? any LocalizedError)?.errorDescription ?? "\(error)"
+}
