@@ -7,16 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-missing=()
-for package in libgsl-dev libsqlite3-dev pkg-config postgresql python3-venv openssl chromium; do
-  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]}" >&2
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+scripts/install-deps.sh --tests
 
 SYMSTUDY_PYTHON="$(scripts/python-env.sh)"
 export SYMSTUDY_PYTHON
