@@ -36,6 +36,37 @@ import Testing
         #expect(Metric.accuracy.value(y: labels, prediction: proba) == 0.75)
     }
 
+    /// Rounded accuracy, the distillation fidelity: halves away from zero, clamped to the classes; the same in
+    /// Double (`Metric.value`), fused into the Float pass (`ProgramScorer`, 1000 rows so that whole SIMD lanes
+    /// and a tail are both used) and weighted.
+    @Test func roundedAccuracyEqualsHandComputedValuesOnEveryPath() throws {
+        let x: [Double] = [-0.6, -0.4, 0.49, 0.5, 1.49, 1.5, 2.5, 7, -3]
+        let classes: [Double] = [0, 0, 0, 1, 1, 2, 2, 1, 1]  // the rounded classes hit all but the last two
+        let metric = Metric.roundedAccuracy(classes: 3)
+        #expect(metric.greaterIsBetter)
+        #expect(Swift.abs(metric.value(y: classes, prediction: x) - 7.0 / 9) < 1e-12)
+        #expect(Metric.roundedClass(.nan, classes: 3) == 0)
+        #expect(Metric.roundedClass(-.infinity, classes: 3) == 0)
+        #expect(Metric.roundedClass(.infinity, classes: 3) == 2)
+        #expect(Metric.roundedClass(-0.5, classes: 3) == 0)
+
+        let repeats = 111  // 999 rows
+        let column = Array([[Double]](repeating: x, count: repeats).joined())
+        let target = Array([[Double]](repeating: classes, count: repeats).joined())
+        let data = try Dataset(columns: [column], target: target)
+        let identity = Program([.feature(0)])
+        let scorer = try ProgramScorer(data: data, functionSet: SRTestSupport.all, metric: metric)
+        #expect(Swift.abs(scorer.score(identity) - 7.0 / 9) < 1e-9)
+        // Twice the weight on the rows that miss: 7 hits of 11 weight units per repeat.
+        let weights = Array([[Double]](repeating: [1, 1, 1, 1, 1, 1, 1, 2, 2], count: repeats).joined())
+        let weighted = try ProgramScorer(data: data, functionSet: SRTestSupport.all, metric: metric, sampleWeight: weights)
+        #expect(Swift.abs(weighted.score(identity) - 7.0 / 11) < 1e-9)
+        #expect(Swift.abs(metric.value(y: target, prediction: column, weight: weights) - 7.0 / 11) < 1e-12)
+        // A program over a feature the data lacks scores the worst value instead of reading out of bounds.
+        #expect(scorer.score(Program([.feature(3)])) == -.infinity)
+        #expect(throws: DataError.self) { try ProgramScorer(data: try Dataset(columns: [column]), functionSet: SRTestSupport.all, metric: metric) }
+    }
+
     @Test func customMetricAndNames() throws {
         let maxError = CustomMetric(name: "max error", greaterIsBetter: false) { y, p, _ in zip(y, p).map { Swift.abs($0 - $1) }.max()! }
         #expect(Metric.custom(maxError).value(y: y, prediction: p) == 1)

@@ -105,17 +105,9 @@ public struct DistillObjective: TrialObjective {
 
     // MARK: Fitting
 
-    /// The `fidelity` metric of a program whose rounded output, clamped to `0..<count`, should be the target.
-    static func fidelityMetric(count: Int) -> Metric {
-        .custom(CustomMetric(name: "fidelity", greaterIsBetter: true) { y, prediction, weight in
-            var hit = 0.0, total = 0.0
-            for i in y.indices {
-                total += weight[i]
-                if Double(ActionDecoding.roundedIndex(prediction[i], count: count)) == y[i] { hit += weight[i] }
-            }
-            return total > 0 ? hit / total : 0
-        })
-    }
+    /// The `fidelity` metric of a program whose rounded output, clamped to `0..<count`, should be the target
+    /// (fused into the GP's evaluation pass; `ActionDecoding.roundedIndex` is the same rule).
+    static func fidelityMetric(count: Int) -> Metric { .roundedAccuracy(classes: count) }
 
     /// Weights that give every action the same total weight (absent actions none).
     static func balancedWeights(_ labels: [Double]) -> [Double] {
@@ -149,7 +141,7 @@ public struct DistillObjective: TrialObjective {
             var program = regressor.program!
             let search = try context.int("constant_search", default: 0)
             if search > 0 && !pruned {
-                program = refine(program, population: regressor.population, decoding: decoding, budget: search)
+                program = refine(program, population: regressor.population, decoding: decoding, functionSet: p.functionSet, budget: search)
             }
             programs = [program]
         case .argmax(let actions):
@@ -225,21 +217,29 @@ public struct DistillObjective: TrialObjective {
 
     /// The best of the final program and the population's best distinct programs after a constant search
     /// on training fidelity (at most 4,000 rows during the search, all of them to choose).
-    func refine(_ program: Program, population: [Individual], decoding: ActionDecoding, budget: Int) -> Program {
+    func refine(_ program: Program, population: [Individual], decoding: ActionDecoding, functionSet: FunctionSet, budget: Int) -> Program {
         var candidates = [program]
         for individual in population.sorted(by: { $0.rawFitness > $1.rawFitness }) where candidates.count < 8 {
             if !candidates.contains(individual.program) && !individual.program.constantPositions.isEmpty { candidates.append(individual.program) }
         }
         let rows = Swift.min(trainCount, 4000)
-        let sampleColumns = trainColumns.map { Array($0.prefix(rows)) }, sampleActions = Array(trainActions.prefix(rows))
-        func score(_ program: Program, _ columns: [[Double]], _ actions: [[Double]]) -> Double {
+        func score(_ program: Program) -> Double {
             guard let policy = try? SymbolicPolicy(featurizer: featurizer, decoding: decoding, programs: [program]) else { return 0 }
-            return fidelity(policy, columns: columns, actions: actions)
+            return fidelity(policy, columns: trainColumns, actions: trainActions)
         }
-        var best = program, bestScore = score(program, trainColumns, trainActions)
+        // The search scores thousands of variants on the first rows with the GP's fast evaluator (the same
+        // rounding rule, in Float); each search's result is judged on every training row in Double.
+        var sampleScore: (Program) -> Double = { _ in 0 }
+        if case .rounded(let actions) = decoding,
+           let sample = try? Dataset(columns: trainColumns.map { Array($0.prefix(rows)) },
+                                     target: trainActions.prefix(rows).map { Double(actions.firstIndex(of: Int($0[0])) ?? -1) }),
+           let scorer = try? ProgramScorer(data: sample, functionSet: functionSet, metric: .roundedAccuracy(classes: actions.count)) {
+            sampleScore = scorer.score
+        }
+        var best = program, bestScore = score(program)
         for candidate in candidates {
-            let improved = ConstantSearch(budget: budget).improve(candidate) { score($0, sampleColumns, sampleActions) }.program
-            let full = score(improved, trainColumns, trainActions)
+            let improved = ConstantSearch(budget: budget).improve(candidate, score: sampleScore).program
+            let full = score(improved)
             if full > bestScore { best = improved; bestScore = full }
         }
         return best

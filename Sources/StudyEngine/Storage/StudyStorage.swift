@@ -129,6 +129,15 @@ extension StudyStorage {
     }
 }
 
+/// A storage that can group several of its calls into one transaction (the relational storages): a server
+/// that answers one request with many storage calls (an ask that creates a trial and samples its
+/// parameters) commits once, and all or nothing.
+public protocol TransactionGroupingStorage: StudyStorage {
+    /// Runs `body`, and every call it makes on this storage from the calling thread, in one transaction;
+    /// rolls all of it back when `body` throws.
+    func inOneTransaction<Result>(_ body: () throws -> Result) throws -> Result
+}
+
 /// A storage whose workers beat a heartbeat, so that trials of dead workers can be found and failed.
 /// (Optuna's `BaseHeartbeat`; the relational, journal and remote storages adopt it.)
 public protocol HeartbeatStorage: StudyStorage {

@@ -92,7 +92,9 @@ struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol, Storag
         let (studyID, asked) = try perform {
             let studyID = try Self.studyID(request.study, in: storage, rpc: rpc)
             let served = try studies.context(studyID: studyID, sampler: sampler, pruner: pruner)
-            let trial = try served.askLock.withLock { _ in try served.study.ask(ifFewerThan: limit, fixedDistributions: space) }
+            let trial = try grouped(storage) {
+                try served.askLock.withLock { _ in try served.study.ask(ifFewerThan: limit, fixedDistributions: space) }
+            }
             if let trial { studies.register(trial, in: served) }
             return (studyID, trial?.snapshot)
         }
@@ -154,17 +156,19 @@ struct SymstudyStudyService: Symstudy_StudyService.SimpleServiceProtocol, Storag
         let storage = storage, studies = studies, trialID = Int(request.trialID)
         let values = request.values.isEmpty ? nil : request.values
         let frozen = try perform {
-            let current = try storage.trial(id: trialID)
-            if current.state.isFinished {
-                if request.skipIfFinished { return current }
-                throw StudyError.cannotTell(number: current.number, state: current.state)
+            let (told, wasRunning) = try grouped(storage) { () -> (FrozenTrial, Bool) in
+                let current = try storage.trial(id: trialID)
+                if current.state.isFinished {
+                    if request.skipIfFinished { return (current, false) }
+                    throw StudyError.cannotTell(number: current.number, state: current.state)
+                }
+                let (served, trial) = try studies.trial(id: trialID)
+                for key in userAttributes.keys.sorted() { try trial.setUserAttribute(key, userAttributes[key]!) }
+                for key in systemAttributes.keys.sorted() { try trial.setSystemAttribute(key, systemAttributes[key]!) }
+                return (try served.study.tell(trial, values: values, state: state == .running ? nil : state,
+                                              skipIfFinished: request.skipIfFinished), true)
             }
-            let (served, trial) = try studies.trial(id: trialID)
-            for key in userAttributes.keys.sorted() { try trial.setUserAttribute(key, userAttributes[key]!) }
-            for key in systemAttributes.keys.sorted() { try trial.setSystemAttribute(key, systemAttributes[key]!) }
-            let told = try served.study.tell(trial, values: values, state: state == .running ? nil : state,
-                                             skipIfFinished: request.skipIfFinished)
-            studies.forget(trialID: trialID)
+            if wasRunning { studies.forget(trialID: trialID) }
             return told
         }
         supervisor.release(trialID: trialID)

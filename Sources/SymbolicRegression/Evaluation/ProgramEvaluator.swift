@@ -1,11 +1,13 @@
 /// Which sums the evaluator accumulates while it runs a program.
-enum FusedFitness {
+enum FusedFitness: Equatable {
     /// None: only the output (written to a column when asked).
     case none
     case absoluteError
     case squaredError
     /// Moments of prediction and target (Pearson, R2 and MSE after linear scaling).
     case moments
+    /// Rows whose rounded prediction, clamped to `0...classes-1`, equals the target (`Metric.roundedAccuracy`).
+    case roundedHits(classes: Int)
 }
 
 /// Row weights of a weighted evaluation: the in-bag weights (sample weight times the program's sample mask)
@@ -117,7 +119,28 @@ struct ProgramEvaluator {
             sums.p += Double(sp.sum()) + Double(tp)
             sums.pp += Double(spp.sum()) + Double(tpp)
             sums.py += Double(spy.sum()) + Double(tpy)
+        case .roundedHits(let classes):
+            let y = UnsafePointer(data.target + start)
+            var acc = SIMD8<Float>()
+            var i = 0
+            while i < vectorEnd { acc += hitLanes(load(p, i), load(y, i), classes); i += 8 }
+            var tail: Float = 0
+            while i < n { tail += hit(p[i], y[i], classes); i += 1 }
+            sums.hits += Double(acc.sum()) + Double(tail)
         }
+    }
+
+    /// 1 where `Metric.roundedClass` of the prediction equals the target, else 0 (NaN rounds to class 0).
+    @inline(__always) private func hitLanes(_ p: SIMD8<Float>, _ y: SIMD8<Float>, _ classes: Int) -> SIMD8<Float> {
+        let top = SIMD8<Float>(repeating: Float(classes - 1))
+        var r = p.rounded(.toNearestOrAwayFromZero)
+        r.replace(with: 0, where: .!(r .> 0))  // also NaN
+        r.replace(with: top, where: r .> top)
+        return SIMD8<Float>(repeating: 0).replacing(with: 1, where: r .== y)
+    }
+
+    @inline(__always) private func hit(_ p: Float, _ y: Float, _ classes: Int) -> Float {
+        Float(Metric.roundedClass(Double(p), classes: classes)) == y ? 1 : 0
     }
 
     /// Weighted sums of one block (every sum, whatever the metric: the weighted path is the rare one).
@@ -128,8 +151,12 @@ struct ProgramEvaluator {
         let y = data.target + start
         let yc = data.centredTarget + start
         var sw: Float = 0, sa: Float = 0, se: Float = 0, sp: Float = 0, spp: Float = 0, spy: Float = 0, sy: Float = 0, syy: Float = 0
+        var sh: Float = 0
+        let classes: Int
+        if case .roundedHits(let count) = fitness { classes = count } else { classes = 0 }
         for i in 0..<n {
             let weight = w[i]
+            if classes > 0 { sh += weight * hit(p[i], y[i], classes) }
             let e = p[i] - y[i]
             let v = p[i] - shift
             sw += weight
@@ -143,5 +170,6 @@ struct ProgramEvaluator {
         }
         sums.weight += Double(sw); sums.absoluteError += Double(sa); sums.squaredError += Double(se)
         sums.p += Double(sp); sums.pp += Double(spp); sums.py += Double(spy); sums.y += Double(sy); sums.yy += Double(syy)
+        sums.hits += Double(sh)
     }
 }

@@ -10,6 +10,8 @@ struct FitnessSums {
     var py = 0.0
     var y = 0.0
     var yy = 0.0
+    /// Weighted count of rows whose rounded, clamped prediction equals the target (`Metric.roundedAccuracy`).
+    var hits = 0.0
     var shift = 0.0
 
     /// The part of `self` not in `other` (out-of-bag sums from the total and the in-bag ones).
@@ -23,6 +25,7 @@ struct FitnessSums {
         r.py = py - other.py
         r.y = y - other.y
         r.yy = yy - other.yy
+        r.hits = hits - other.hits
         r.shift = shift
         return r
     }

@@ -29,6 +29,10 @@ public enum Metric: Sendable {
     case logLoss
     /// Share of rows whose prediction, rounded (or thresholded at 0.5 for probabilities), equals the target.
     case accuracy
+    /// Share of rows whose prediction, rounded to the nearest integer (halves away from zero) and clamped to
+    /// `0...classes-1` (NaN: 0), equals the target: the fidelity of a program whose output indexes an action.
+    /// Fused into the evaluation pass.
+    case roundedAccuracy(classes: Int)
     case custom(CustomMetric)
 
     /// Parses gplearn's names ("mean absolute error", "mse", "rmse", "pearson", "spearman", "log loss") and
@@ -57,13 +61,14 @@ public enum Metric: Sendable {
         case .spearman: return "spearman"
         case .logLoss: return "log loss"
         case .accuracy: return "accuracy"
+        case .roundedAccuracy: return "rounded accuracy"
         case .custom(let m): return m.name
         }
     }
 
     public var greaterIsBetter: Bool {
         switch self {
-        case .r2, .pearson, .spearman, .accuracy: return true
+        case .r2, .pearson, .spearman, .accuracy, .roundedAccuracy: return true
         case .custom(let m): return m.greaterIsBetter
         default: return false
         }
@@ -81,6 +86,7 @@ public enum Metric: Sendable {
         case .meanAbsoluteError: return linearScaling ? nil : .absoluteError
         case .meanSquaredError, .rootMeanSquaredError, .r2: return linearScaling ? .moments : .squaredError
         case .pearson: return .moments
+        case .roundedAccuracy(let classes): return linearScaling ? nil : .roundedHits(classes: classes)
         default: return nil
         }
     }
@@ -94,6 +100,7 @@ public enum Metric: Sendable {
         case .rootMeanSquaredError: value = (linearScaling ? sums.scaledMeanSquaredError : sums.meanSquaredError).squareRoot()
         case .r2: value = linearScaling ? sums.scaledR2 : sums.r2
         case .pearson: value = Swift.abs(sums.correlation)
+        case .roundedAccuracy: value = sums.weight > 0 ? sums.hits / sums.weight : 0
         default: value = .nan
         }
         return value.isFinite ? value : worst
@@ -129,9 +136,19 @@ public enum Metric: Sendable {
                 return -(y[i] * Foundation.log(p) + (1 - y[i]) * Foundation.log(q))
             }
         case .accuracy: value = average { (prediction[$0] > 0.5 ? 1.0 : 0.0) == (y[$0] > 0.5 ? 1.0 : 0.0) ? 1 : 0 }
+        case .roundedAccuracy(let classes):
+            value = average { Double(Metric.roundedClass(prediction[$0], classes: classes)) == y[$0] ? 1 : 0 }
         case .custom(let m): value = m.function(y, prediction, w)
         }
         return value.isFinite ? value : worst
+    }
+
+    /// The class a prediction names under `roundedAccuracy`: rounded (halves away from zero), clamped to
+    /// `0...classes-1`, NaN as 0.
+    @inline(__always) public static func roundedClass(_ prediction: Double, classes: Int) -> Int {
+        guard !prediction.isNaN else { return 0 }
+        let index = prediction.rounded(.toNearestOrAwayFromZero)
+        return index <= 0 ? 0 : index >= Double(classes - 1) ? classes - 1 : Int(index)
     }
 
     /// gplearn's weighted Pearson correlation, absolute, 0 when undefined.

@@ -97,7 +97,7 @@ extension RelationalStorage {
         let start = template?.datetimeStart ?? (state == .running ? Date() : nil)
         var pending: [String: ParameterDistribution] = [:]
         let created = try run {
-            try backend.write { session -> CreatedTrial? in
+            try writeTransaction { session -> CreatedTrial? in
                 pending = [:]
                 guard try !session.query(sql.lockStudy, [.int(studyID)]).isEmpty else { throw studyNotFound(studyID) }
                 let number = try nextTrialNumber(session, studyID: studyID)
@@ -155,7 +155,7 @@ extension RelationalStorage {
         let json = distribution.optunaJSON
         var pending: [String: ParameterDistribution] = [:]
         let studyID = try run {
-            try backend.write { session -> Int in
+            try writeTransaction { session -> Int in
                 pending = [:]
                 let trial = try lockUnfinishedTrial(session, trialID)
                 try checkStudyCompatibility(session, studyID: trial.studyID, name: name, distribution: distribution,
@@ -181,7 +181,7 @@ extension RelationalStorage {
     public func setTrialState(trialID: Int, state: TrialState, values: [Double]?) throws -> Bool {
         if let values { try Self.checkValues(values) }
         let (changed, studyID) = try run {
-            try backend.write { session -> (Bool, Int) in
+            try writeTransaction { session -> (Bool, Int) in
                 let trial = try lockUnfinishedTrial(session, trialID)
                 if state == .running, trial.state != .waiting { return (false, trial.studyID) }
                 let now = OptunaDatetime.text(Date())
@@ -215,7 +215,7 @@ extension RelationalStorage {
 
     private func changeUnfinishedTrial(_ trialID: Int, _ change: (any RelationalSession) throws -> Void) throws {
         let studyID = try run {
-            try backend.write { session -> Int in
+            try writeTransaction { session -> Int in
                 let trial = try lockUnfinishedTrial(session, trialID)
                 try change(session)
                 return trial.studyID
@@ -254,7 +254,7 @@ extension RelationalStorage {
 
     public func trial(id: Int) throws -> FrozenTrial {
         if let finished = cache.finishedTrial(id: id) { return finished }
-        let loaded = try run { try backend.read { try loadTrials($0, ids: [id]) } }
+        let loaded = try run { try readSession { try loadTrials($0, ids: [id]) } }
         guard let (studyID, trial) = loaded.first else { throw StorageError.trialNotFound("with id \(id) in \(location)") }
         cache.offer(trial, studyID: studyID)
         return trial
@@ -264,7 +264,7 @@ extension RelationalStorage {
     func refresh(studyID: Int) throws {
         try refreshLock.withLock { _ in
             try run {
-                try backend.read { session in
+                try readSession { session in
                     let token = try session.changeToken()
                     guard var plan = cache.plan(studyID: studyID, token: token) else { return }
                     if plan.foreignChanges {
@@ -300,7 +300,7 @@ extension RelationalStorage {
 
     public func trialID(studyID: Int, number: Int) throws -> Int {
         if let id = cache.trialID(studyID: studyID, number: number) { return id }
-        let rows = try run { try backend.read { try $0.query(sql.trialIDByNumber, [.int(studyID), .int(number)]) } }
+        let rows = try run { try readSession { try $0.query(sql.trialIDByNumber, [.int(studyID), .int(number)]) } }
         guard let id = rows.values.first?.int else {
             throw StorageError.trialNotFound("number \(number) in study \(studyID) in \(location)")
         }

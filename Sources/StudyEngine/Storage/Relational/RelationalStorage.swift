@@ -39,6 +39,8 @@ public class RelationalStorage: HeartbeatStorage, @unchecked Sendable {
     /// When each study was last searched for stale trials.
     let staleChecks = Mutex<[Int: UInt64]>([:])
     let loadStatements = Mutex<[OptunaSQL.TrialSelection: SQLStatement]>([:])
+    /// The threads grouping their calls into one transaction (`inOneTransaction`), and its session.
+    let groups = Mutex<[ObjectIdentifier: GroupedTransaction]>([:])
 
     /// Opens the database of `backend`: creates Optuna's schema in an empty one, checks it in any other,
     /// and throws (changing nothing) when it is not Optuna 5's.
@@ -64,10 +66,10 @@ public class RelationalStorage: HeartbeatStorage, @unchecked Sendable {
         self.gracePeriod = gracePeriod ?? heartbeatInterval.map { 2 * $0 } ?? .infinity
         do {
             let location = backend.location
-            let contents = try run { try backend.read { try OptunaSchema.inspect($0, dialect: backend.dialect, location: location) } }
+            let contents = try run { try readSession { try OptunaSchema.inspect($0, dialect: backend.dialect, location: location) } }
             try run { try backend.prepareForWriting() }
             if contents == .empty {
-                try run { try backend.write { try OptunaSchema.create($0, dialect: backend.dialect, location: location) } }
+                try run { try writeTransaction { try OptunaSchema.create($0, dialect: backend.dialect, location: location) } }
             }
         } catch {
             backend.close()
@@ -84,7 +86,10 @@ public class RelationalStorage: HeartbeatStorage, @unchecked Sendable {
     var location: String { backend.location }
 
     /// Runs `body`, turning the backend's failures into `StorageError`s that name the database.
+    /// Inside a grouped transaction the backend's failures pass through, so that the group's own `run` sees
+    /// them (a busy database retries the whole group).
     func run<Result>(_ body: () throws -> Result) throws -> Result {
+        if groupedTransaction() != nil { return try body() }
         do {
             return try body()
         } catch let failure as RelationalFailure {
@@ -108,7 +113,7 @@ public class RelationalStorage: HeartbeatStorage, @unchecked Sendable {
         }
         let id = try run {
             do {
-                return try backend.write { session in
+                return try writeTransaction { session in
                     guard try session.query(sql.studyIDByName, [.text(studyName)]).isEmpty else {
                         throw StorageError.duplicatedStudy(studyName)
                     }
@@ -131,7 +136,7 @@ public class RelationalStorage: HeartbeatStorage, @unchecked Sendable {
 
     public func deleteStudy(id: Int) throws {
         try run {
-            try backend.write { session in
+            try writeTransaction { session in
                 guard try !session.query(sql.lockStudy, [.int(id)]).isEmpty else { throw studyNotFound(id) }
                 for statement in sql.deleteStudy { try session.execute(statement, [.int(id)]) }
             }
@@ -148,7 +153,7 @@ public class RelationalStorage: HeartbeatStorage, @unchecked Sendable {
     }
 
     public func studyID(named name: String) throws -> Int {
-        let rows = try run { try backend.read { try $0.query(sql.studyIDByName, [.text(name)]) } }
+        let rows = try run { try readSession { try $0.query(sql.studyIDByName, [.text(name)]) } }
         guard let id = rows.values.first?.int else { throw StorageError.studyNotFound("named '\(name)' in \(location)") }
         return id
     }
@@ -157,7 +162,7 @@ public class RelationalStorage: HeartbeatStorage, @unchecked Sendable {
     private func info(_ id: Int) throws -> (name: String, directions: [StudyDirection]) {
         if let known = studyInfo.withLock({ $0[id] }) { return known }
         let (nameRows, directionRows) = try run {
-            try backend.read { session in
+            try readSession { session in
                 (try session.query(sql.studyName, [.int(id)]), try session.query(sql.directions, [.int(id)]))
             }
         }
@@ -185,7 +190,7 @@ public class RelationalStorage: HeartbeatStorage, @unchecked Sendable {
 
     private func setStudyAttribute(_ owner: OptunaSQL.AttributeOwner, studyID: Int, key: String, value: JSONValue) throws {
         try run {
-            try backend.write { session in
+            try writeTransaction { session in
                 guard try !session.query(sql.studyName, [.int(studyID)]).isEmpty else { throw studyNotFound(studyID) }
                 try session.execute(sql.upsertAttribute[owner]!, [.int(studyID), .text(key), .text(value.jsonText)])
             }
@@ -197,7 +202,7 @@ public class RelationalStorage: HeartbeatStorage, @unchecked Sendable {
 
     private func studyAttributes(_ owner: OptunaSQL.AttributeOwner, _ id: Int) throws -> [String: JSONValue] {
         let (exists, rows) = try run {
-            try backend.read { session in
+            try readSession { session in
                 (try !session.query(sql.studyName, [.int(id)]).isEmpty, try session.query(sql.attributes[owner]!, [.int(id)]))
             }
         }
@@ -212,7 +217,7 @@ public class RelationalStorage: HeartbeatStorage, @unchecked Sendable {
 
     public func allStudies() throws -> [StudySummary] {
         let (studies, directions, user, system, summary) = try run {
-            try backend.read { session in
+            try readSession { session in
                 (try session.query(sql.allStudies, []), try session.query(sql.allDirections, []),
                  try session.query(sql.allAttributes[.studyUser]!, []), try session.query(sql.allAttributes[.studySystem]!, []),
                  try session.query(sql.trialSummaryByStudy, []))
@@ -252,7 +257,7 @@ public class RelationalStorage: HeartbeatStorage, @unchecked Sendable {
         guard isHeartbeatEnabled else { return }
         try run {
             do {
-                _ = try backend.write { try $0.execute(sql.upsertHeartbeat, [.int(trialID)]) }
+                _ = try writeTransaction { try $0.execute(sql.upsertHeartbeat, [.int(trialID)]) }
             } catch RelationalFailure.constraint {
                 throw StorageError.trialNotFound("with id \(trialID) in \(location)")
             }
@@ -273,11 +278,11 @@ public class RelationalStorage: HeartbeatStorage, @unchecked Sendable {
             return true
         }
         guard due else { return [] }
-        let stale = try run { try backend.read { try $0.query(sql.staleTrials, [.int(studyID), .double(gracePeriod)]) } }
+        let stale = try run { try readSession { try $0.query(sql.staleTrials, [.int(studyID), .double(gracePeriod)]) } }
         var failed: [Int] = []
         for id in stale.values.compactMap(\.int) {
             let changed = try run {
-                try backend.write { try $0.execute(sql.failIfRunning, [.text(OptunaDatetime.text(Date())), .int(id)]) }
+                try writeTransaction { try $0.execute(sql.failIfRunning, [.text(OptunaDatetime.text(Date())), .int(id)]) }
             }
             if changed == 1 {
                 failed.append(id)

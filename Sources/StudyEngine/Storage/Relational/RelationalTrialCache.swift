@@ -165,4 +165,10 @@ final class RelationalTrialCache: Sendable {
         let removed = studies.withLock { $0.removeValue(forKey: studyID) }
         if let removed { studyOfTrial.withLock { map in for id in removed.indexByID.keys { map[id] = nil } } }
     }
+
+    /// Forgets every study: the next reads load them again.
+    func forgetAll() {
+        studies.withLock { $0 = [:] }
+        studyOfTrial.withLock { $0 = [:] }
+    }
 }
