@@ -127,7 +127,8 @@ for line in open(sys.argv[8]):
     design, wall, user, system, best, done = line.split()
     wall, cpu, best = float(wall), float(user) + float(system), float(best)
     verdict = "equal or better" if best >= ref_best else "LOWER"
-    print(f"symstudy ({design} design, --jobs {jobs}): {trials} trials ({done} complete, the rest pruned), wall {wall:.1f} s, "
+    pruned = f", {trials - int(done)} pruned" if int(done) < trials else ""
+    print(f"symstudy ({design} design, --jobs {jobs}): {trials} trials ({done} complete{pruned}), wall {wall:.1f} s, "
           f"CPU {cpu:.1f} s, best test fidelity {best:.4f} ({verdict} than the reference's)")
     print(f"  ratio per wall-second: {ref_wall * scale / wall:.1f}x   per CPU-second: {ref_cpu * scale / cpu:.1f}x"
           + ("   (reference scaled from its measured trials)" if scale != 1 else ""))

@@ -1,3 +1,4 @@
+import Synchronization
 /// The domain a parameter is drawn from: float, int or categorical.
 ///
 /// Samplers work in the internal representation, a `Double`: the value itself for float and int
@@ -150,6 +151,22 @@ extension ParameterDistribution {
     /// (`{"type": "float", "low": 0, "high": 1}`). As in Optuna, a `high` off the step grid is lowered
     /// to it and repeated choices are kept. Throws `DistributionError` (or `JSONParseError`).
     public init(optunaJSON text: String) throws {
+        if let known = Self.parsed.withLock({ $0[text] }) {
+            self = known
+            return
+        }
+        self = try Self.parse(optunaJSON: text)
+        let parsed = self
+        Self.parsed.withLock { cache in
+            if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
+            cache[text] = parsed
+        }
+    }
+
+    /// Texts read before: workers and servers read the same few distributions on every trial.
+    private static let parsed = Mutex<[String: ParameterDistribution]>([:])
+
+    private static func parse(optunaJSON text: String) throws -> ParameterDistribution {
         let json = try JSONValue.parse(text)
         guard let object = json.objectValue else { throw DistributionError.unknownDistributionJSON(text) }
         let attributes: [String: JSONValue]
@@ -199,20 +216,20 @@ extension ParameterDistribution {
                                      step: try integer("step", default: 1), name: nil, adjustingHigh: true))
         }
         switch kind {
-        case "FloatDistribution": self = try float(log: try flag("log"), step: try optionalNumber("step"))
-        case "UniformDistribution": self = try float(log: false, step: nil)
-        case "LogUniformDistribution": self = try float(log: true, step: nil)
-        case "DiscreteUniformDistribution": self = try float(log: false, step: try number("q"))
-        case "IntDistribution": self = try int(log: try flag("log"))
-        case "IntUniformDistribution": self = try int(log: false)
-        case "IntLogUniformDistribution": self = try int(log: true)
+        case "FloatDistribution": return try float(log: try flag("log"), step: try optionalNumber("step"))
+        case "UniformDistribution": return try float(log: false, step: nil)
+        case "LogUniformDistribution": return try float(log: true, step: nil)
+        case "DiscreteUniformDistribution": return try float(log: false, step: try number("q"))
+        case "IntDistribution": return try int(log: try flag("log"))
+        case "IntUniformDistribution": return try int(log: false)
+        case "IntLogUniformDistribution": return try int(log: true)
         case "CategoricalDistribution":
             guard let choices = attributes["choices"]?.arrayValue else { throw DistributionError.unknownDistributionJSON(text) }
             let values = try choices.map { choice in
                 guard let value = ParameterValue(json: choice) else { throw DistributionError.unknownDistributionJSON(text) }
                 return value
             }
-            self = .categorical(try CategoricalDistribution(choices: values, name: nil, allowingRepeats: true))
+            return .categorical(try CategoricalDistribution(choices: values, name: nil, allowingRepeats: true))
         default:
             throw DistributionError.unknownDistributionJSON(text)
         }
