@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 @testable import StudyEngine
@@ -69,6 +70,37 @@ enum GroupedTransactionChecks {
         let seen = try reopen().trial(id: trialID)
         #expect(seen.params == ["a": .double(0.5), "b": .double(0.75)])
     }
+
+    /// A group reads the study's trials while other threads refresh the same study: no deadlock between the
+    /// refresh lock and the database (SQLite has one connection, which the group holds).
+    static func groupsAndRefreshesOnOtherThreadsFinish(_ storage: RelationalStorage, reopen: () throws -> RelationalStorage) throws {
+        let study = try storage.createStudy(name: "concurrent", directions: [.minimize])
+        let done = DispatchSemaphore(value: 0)
+        let failures = Mutex(0)
+        let rounds = 150
+        Thread {
+            for _ in 0..<rounds {
+                do {
+                    try storage.inOneTransaction {
+                        let created = try storage.createTrial(studyID: study, template: nil)
+                        _ = try storage.trials(studyID: study, states: nil)
+                        try storage.setTrialState(trialID: created.id, state: .complete, values: [1])
+                    }
+                } catch { failures.withLock { $0 += 1 } }
+            }
+            done.signal()
+        }.start()
+        Thread {
+            for _ in 0..<rounds {
+                do { _ = try storage.trials(studyID: study, states: nil) } catch { failures.withLock { $0 += 1 } }
+            }
+            done.signal()
+        }.start()
+        #expect(done.wait(timeout: .now() + 60) == .success)
+        #expect(done.wait(timeout: .now() + 60) == .success)
+        #expect(failures.withLock { $0 } == 0)
+        #expect(try reopen().trialCount(studyID: study, states: [.complete]) == rounds)
+    }
 }
 
 @Suite("Grouped transactions")
@@ -86,6 +118,11 @@ struct GroupedTransactionTests {
     @Test(arguments: ["sqlite", "postgresql"])
     func keepsEachCallAtomic(_ backend: String) throws {
         try Self.run(backend, GroupedTransactionChecks.keepsEachCallAtomic)
+    }
+
+    @Test(arguments: ["sqlite", "postgresql"])
+    func groupsAndRefreshesOnOtherThreadsFinish(_ backend: String) throws {
+        try Self.run(backend, GroupedTransactionChecks.groupsAndRefreshesOnOtherThreadsFinish)
     }
 
     private static func run(_ backend: String,

@@ -262,28 +262,34 @@ extension RelationalStorage {
 
     /// Brings the cache of the study up to date with the database.
     func refresh(studyID: Int) throws {
-        try refreshLock.withLock { _ in
-            try run {
-                try readSession { session in
-                    let token = try session.changeToken()
-                    guard var plan = cache.plan(studyID: studyID, token: token) else { return }
-                    if plan.foreignChanges {
-                        guard let name = try session.query(sql.studyName, [.int(studyID)]).values.first?.text else {
-                            forgetStudy(studyID)
-                            throw studyNotFound(studyID)
-                        }
-                        if let known = knownStudyName(studyID), known != name {
-                            // Deleted elsewhere and its id given to a new study: start over.
-                            forgetStudy(studyID)
-                            plan = cache.plan(studyID: studyID, token: token)!
-                        }
+        // A thread in a grouped transaction holds the database already (SQLite: the only connection), and
+        // another thread may hold `refreshLock` while it waits for that connection: taking the lock here
+        // would deadlock. No other refresh can read the database until the group ends, so none races this one.
+        if groupedTransaction() != nil { return try refreshHoldingDatabase(studyID: studyID) }
+        try refreshLock.withLock { _ in try refreshHoldingDatabase(studyID: studyID) }
+    }
+
+    private func refreshHoldingDatabase(studyID: Int) throws {
+        try run {
+            try readSession { session in
+                let token = try session.changeToken()
+                guard var plan = cache.plan(studyID: studyID, token: token) else { return }
+                if plan.foreignChanges {
+                    guard let name = try session.query(sql.studyName, [.int(studyID)]).values.first?.text else {
+                        forgetStudy(studyID)
+                        throw studyNotFound(studyID)
                     }
-                    let arguments: [SQLValue] = [.int(studyID), .int(plan.newerThan)]
-                    let repeated = Array(repeatElement(arguments, count: TrialRowKind.allCases.count).joined())
-                    var trials = try assembler.trials(from: session.query(loadStatement(.newer), repeated)).map(\.trial)
-                    if !plan.ids.isEmpty { trials += try loadTrials(session, ids: plan.ids).map(\.trial) }
-                    cache.merge(studyID: studyID, trials: trials, plan: plan, token: token)
+                    if let known = knownStudyName(studyID), known != name {
+                        // Deleted elsewhere and its id given to a new study: start over.
+                        forgetStudy(studyID)
+                        plan = cache.plan(studyID: studyID, token: token)!
+                    }
                 }
+                let arguments: [SQLValue] = [.int(studyID), .int(plan.newerThan)]
+                let repeated = Array(repeatElement(arguments, count: TrialRowKind.allCases.count).joined())
+                var trials = try assembler.trials(from: session.query(loadStatement(.newer), repeated)).map(\.trial)
+                if !plan.ids.isEmpty { trials += try loadTrials(session, ids: plan.ids).map(\.trial) }
+                cache.merge(studyID: studyID, trials: trials, plan: plan, token: token)
             }
         }
     }
