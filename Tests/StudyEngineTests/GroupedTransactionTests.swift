@@ -105,24 +105,22 @@ enum GroupedTransactionChecks {
 
 @Suite("Grouped transactions")
 struct GroupedTransactionTests {
-    @Test(arguments: ["sqlite", "postgresql"])
-    func commitsTogether(_ backend: String) throws {
-        try Self.run(backend, GroupedTransactionChecks.commitsTogether)
+    enum Check: String, CaseIterable, Sendable {
+        case commitsTogether, rollsBackEverything, keepsEachCallAtomic, groupsAndRefreshesOnOtherThreadsFinish
+
+        var run: (RelationalStorage, () throws -> RelationalStorage) throws -> Void {
+            switch self {
+            case .commitsTogether: return GroupedTransactionChecks.commitsTogether
+            case .rollsBackEverything: return GroupedTransactionChecks.rollsBackEverything
+            case .keepsEachCallAtomic: return GroupedTransactionChecks.keepsEachCallAtomic
+            case .groupsAndRefreshesOnOtherThreadsFinish: return GroupedTransactionChecks.groupsAndRefreshesOnOtherThreadsFinish
+            }
+        }
     }
 
-    @Test(arguments: ["sqlite", "postgresql"])
-    func rollsBackEverything(_ backend: String) throws {
-        try Self.run(backend, GroupedTransactionChecks.rollsBackEverything)
-    }
-
-    @Test(arguments: ["sqlite", "postgresql"])
-    func keepsEachCallAtomic(_ backend: String) throws {
-        try Self.run(backend, GroupedTransactionChecks.keepsEachCallAtomic)
-    }
-
-    @Test(arguments: ["sqlite", "postgresql"])
-    func groupsAndRefreshesOnOtherThreadsFinish(_ backend: String) throws {
-        try Self.run(backend, GroupedTransactionChecks.groupsAndRefreshesOnOtherThreadsFinish)
+    @Test(arguments: Check.allCases, ["sqlite", "postgresql"])
+    func check(_ check: Check, _ backend: String) throws {
+        try Self.run(backend, check.run)
     }
 
     private static func run(_ backend: String,
