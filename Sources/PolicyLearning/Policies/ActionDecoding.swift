@@ -1,5 +1,6 @@
 import Environments
 import Foundation
+import SymbolicRegression
 
 /// How a symbolic policy's program outputs become an action.
 ///
@@ -50,9 +51,8 @@ public enum ActionDecoding: Codable, Sendable, Equatable {
 
     /// The index into the action set for one output of a `rounded` decoding.
     @inline(__always) static func roundedIndex(_ output: Double, count: Int) -> Int {
-        guard !output.isNaN else { return 0 }
-        let index = output.rounded(.toNearestOrAwayFromZero)
-        return index <= 0 ? 0 : index >= Double(count - 1) ? count - 1 : Int(index)
+        // The GP's fitness (`Metric.roundedAccuracy`) scores programs by the same rule.
+        Metric.roundedClass(output, classes: count)
     }
 
     /// The index of the largest output (NaN smallest, first on ties).

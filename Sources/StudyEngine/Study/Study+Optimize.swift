@@ -171,87 +171,26 @@ private final class OptimizeRun: Sendable {
     var firstError: (any Error)? { state.withLock { $0.firstError } }
 }
 
-/// Beats a trial's heartbeat every interval until stopped. The beats come from one thread per process
-/// (`HeartbeatBeater`), not one per trial: a worker running cheap trials would otherwise start a thread each.
+/// Beats a trial's heartbeat every interval until stopped.
 final class HeartbeatThread: Sendable {
-    private let key: Int
+    private let stopped = Atomic(false)
+    private let done = DispatchSemaphore(value: 0)
 
     init(storage: any HeartbeatStorage, trialID: Int, beatNow: Bool = true) {
         if beatNow { try? storage.recordHeartbeat(trialID: trialID) }
-        key = HeartbeatBeater.shared.add(storage: storage, trialID: trialID, interval: storage.heartbeatInterval)
-    }
-
-    func stop() { HeartbeatBeater.shared.remove(key) }
-}
-
-/// The process's heartbeat thread: sleeps until the earliest beat is due, beats every due trial (outside the
-/// lock), and sleeps again; started on first use.
-final class HeartbeatBeater: @unchecked Sendable {
-    static let shared = HeartbeatBeater()
-
-    private struct Entry {
-        let storage: any HeartbeatStorage
-        let trialID: Int
-        let interval: Double
-        var due: Double
-    }
-
-    private let condition = NSCondition()
-    // Guarded by `condition`.
-    private var entries: [Int: Entry] = [:]
-    private var nextKey = 0
-    private var started = false
-    private var sleepingUntil = Double.infinity
-
-    private static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-
-    func add(storage: any HeartbeatStorage, trialID: Int, interval: Double) -> Int {
-        condition.lock()
-        defer { condition.unlock() }
-        let key = nextKey
-        nextKey += 1
-        let due = Self.now() + interval
-        entries[key] = Entry(storage: storage, trialID: trialID, interval: interval, due: due)
-        if !started {
-            started = true
-            let thread = Thread { [self] in run() }
-            thread.name = "symstudy-heartbeats"
-            thread.start()
-        } else if due < sleepingUntil {
-            condition.signal()
-        }
-        return key
-    }
-
-    func remove(_ key: Int) {
-        condition.lock()
-        entries[key] = nil
-        condition.unlock()
-    }
-
-    private func run() {
-        condition.lock()
-        while true {
-            let now = Self.now()
-            let earliest = entries.values.map(\.due).min() ?? .infinity
-            if earliest > now {
-                sleepingUntil = earliest
-                if earliest.isFinite {
-                    _ = condition.wait(until: Date(timeIntervalSinceNow: earliest - now))
-                } else {
-                    condition.wait()
-                }
-                sleepingUntil = .infinity
-                continue
+        let interval = storage.heartbeatInterval
+        let thread = Thread { [self] in
+            while !self.stopped.load(ordering: .sequentiallyConsistent) {
+                if self.done.wait(timeout: .now() + interval) == .success { return }
+                try? storage.recordHeartbeat(trialID: trialID)
             }
-            var due: [Entry] = []
-            for (key, entry) in entries where entry.due <= now {
-                due.append(entry)
-                entries[key]!.due = now + entry.interval
-            }
-            condition.unlock()
-            for entry in due { try? entry.storage.recordHeartbeat(trialID: entry.trialID) }
-            condition.lock()
         }
+        thread.name = "symstudy-heartbeat-\(trialID)"
+        thread.start()
+    }
+
+    func stop() {
+        stopped.store(true, ordering: .sequentiallyConsistent)
+        done.signal()
     }
 }

@@ -31,9 +31,9 @@ extension RelationalStorage: TransactionGroupingStorage {
         }
     }
 
+    /// The group this thread is in (every storage call asks: only a group in progress costs a thread lookup).
     func groupedTransaction() -> GroupedTransaction? {
-        let thread = ObjectIdentifier(Thread.current)
-        return groups.withLock { $0.isEmpty ? nil : $0[thread] }
+        groups.withLock { $0.isEmpty ? nil : $0[ObjectIdentifier(Thread.current)] }
     }
 
     /// `backend.read`, or the grouped transaction's session when this thread is in one.
