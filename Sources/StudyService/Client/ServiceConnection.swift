@@ -45,7 +45,7 @@ final class ServiceConnection: Sendable {
         let client = Client(transport: transport)
         self.client = client
         var metadata = Metadata()
-        if let token = options.token { metadata.addString("Bearer \(token)", forKey: TokenInterceptor.metadataKey) }
+        if let token = options.token { metadata.addString("Bearer \(token)", forKey: UnaryCallDispatcher.tokenMetadataKey) }
         self.metadata = metadata
         Task(executorPreference: ServiceExecutor.shared) { try? await client.runConnections() }
     }

@@ -1,10 +1,7 @@
 import Foundation
-import GRPCCore
-import GRPCNIOTransportHTTP2
 import NIOCore
 import NIOPosix
 import StudyEngine
-import Synchronization
 
 /// The study server (`symstudy serve`): one process that owns a storage and serves, on one port, Optuna's
 /// `optuna.StorageService` (for Optuna's own GrpcStorageProxy workers) and symstudy's `symstudy.StudyService`
@@ -16,8 +13,7 @@ public final class StudyServer: Sendable {
     public let configuration: StudyServerConfiguration
     public let storage: any StudyStorage
 
-    private let server: GRPCServer<HTTP2ServerTransport.Posix>
-    private let finished = DispatchSemaphore(value: 0)
+    private let server: UnaryGRPCServer
     private let sweeper: StaleTrialSweeper
     private let counter: CallCounter
     private let callThreads: CallThreads
@@ -43,67 +39,29 @@ public final class StudyServer: Sendable {
             }
         }
 
-        var config = HTTP2ServerTransport.Posix.Config.defaults
-        // Requests above the limit get a clear INVALID_ARGUMENT from MessageSizeInterceptor; the transport only
-        // resets streams far beyond it.
-        config.rpc.maxRequestPayloadSize = max(4 * configuration.maxMessageSize, 64 << 20)
-        // Pings find connections whose peer vanished without closing them (a machine or network lost).
-        config.connection.keepalive.time = .seconds(30)
-        config.connection.keepalive.timeout = .seconds(20)
-        config.connection.keepalive.clientBehavior.allowWithoutCalls = true
-        config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .seconds(5)
-        config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
-            let peer = Self.peerText(channel.remoteAddress)
-            let id = connections.opened(peer: peer)
-            channel.closeFuture.whenComplete { _ in connections.closed(id: id, peer: peer) }
-            return channel.eventLoop.makeSucceededVoidFuture()
-        }
-        let security: HTTP2ServerTransport.Posix.TransportSecurity
-        if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
-            security = .tls(certificateChain: [.file(path: certificate, format: .pem)], privateKey: .file(path: key, format: .pem))
-        } else {
-            security = .plaintext
-        }
         let callThreads = CallThreads(count: configuration.threads)
         self.callThreads = callThreads
-        let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: configuration.host, port: configuration.port),
-                                                   transportSecurity: security, config: config, eventLoopGroup: callThreads.group)
-        let services: [any RegistrableRPCService] = [
-            OptunaStorageService(storage: storage, studies: studies, supervisor: supervisor),
-            SymstudyStudyService(storage: storage, studies: studies, supervisor: supervisor,
-                                 heartbeatInterval: configuration.heartbeatInterval),
-        ]
         let counter = CallCounter()
         self.counter = counter
-        let interceptors: [any ServerInterceptor] = [counter] + (configuration.token.map { [TokenInterceptor(token: $0)] } ?? [])
-            + [MessageSizeInterceptor(limit: configuration.maxMessageSize)]
-        let server = GRPCServer(transport: transport, services: services, interceptors: interceptors)
-        self.server = server
-
-        let serveError = ServeOutcome()
-        let finished = finished
-        let callExecutor = callThreads.executor
-        Task(executorPreference: ServiceExecutor.shared) {
-            do {
-                // The calls (child tasks of serve) run on the server's own threads; this task leaves them before
-                // it signals, so nothing of it is left on them when they are shut down.
-                try await withTaskExecutorPreference(callExecutor) { try await server.serve() }
-            } catch {
-                serveError.error.withLock { $0 = error }
+        let optuna = OptunaStorageService(storage: storage, studies: studies, supervisor: supervisor)
+        let symstudy = SymstudyStudyService(storage: storage, studies: studies, supervisor: supervisor,
+                                            heartbeatInterval: configuration.heartbeatInterval)
+        let dispatcher = UnaryCallDispatcher(routes: optuna.routes + symstudy.routes, token: configuration.token,
+                                             maxMessageSize: configuration.maxMessageSize, executor: callThreads.executor,
+                                             counter: counter)
+        let tls = configuration.tlsCertificatePath.flatMap { certificate in configuration.tlsKeyPath.map { (certificate, $0) } }
+        do {
+            server = try UnaryGRPCServer(host: configuration.host, port: configuration.port, tls: tls, group: callThreads.group,
+                                         dispatcher: dispatcher) { channel in
+                let peer = Self.peerText(channel.remoteAddress)
+                let id = connections.opened(peer: peer)
+                channel.closeFuture.whenComplete { _ in connections.closed(id: id, peer: peer) }
             }
-            finished.signal()
-        }
-        let address = Result<GRPCNIOTransportCore.SocketAddress, any Error> {
-            try ServiceExecutor.shared.runBlocking { try await transport.listeningAddress }
-        }
-        switch address {
-        case .success(let address):
-            port = address.ipv4?.port ?? address.ipv6?.port ?? configuration.port
-        case .failure(let error):
-            finished.wait()
+        } catch {
             callThreads.shutdown()
-            throw serveError.error.withLock { $0 } ?? error
+            throw error
         }
+        port = server.port
         sweeper = StaleTrialSweeper(storage: storage, studies: studies, supervisor: supervisor,
                                     retry: configuration.retryFailedTrials, maxRetry: configuration.maxRetry)
     }
@@ -121,15 +79,13 @@ public final class StudyServer: Sendable {
     /// Stops accepting calls, lets running calls finish, and returns when the server has stopped.
     public func stop() {
         sweeper.stop()
-        server.beginGracefulShutdown()
-        waitUntilStopped()
+        server.stop()
         callThreads.shutdown()
     }
 
-    /// Blocks until the server stops; rethrows what stopped it, if it failed.
+    /// Blocks until the server stops.
     public func waitUntilStopped() {
-        finished.wait()
-        finished.signal()
+        server.waitUntilStopped()
     }
 
     /// The calls answered so far, by method (`symstudy.StudyService/Ask`, `optuna.StorageService/GetTrial`, ...).
@@ -162,9 +118,4 @@ private struct CallThreads: Sendable {
     func shutdown() {
         (executor as? ServiceExecutor)?.shutdown()
     }
-}
-
-/// What ended a server's serve loop, if it failed.
-private final class ServeOutcome: Sendable {
-    let error = Mutex<(any Error)?>(nil)
 }
