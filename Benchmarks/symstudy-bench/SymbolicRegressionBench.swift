@@ -176,7 +176,7 @@ struct SREvalOnly: ParsableCommand {
                 print(line)
                 let url = URL(fileURLWithPath: out)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                if !FileManager.default.fileExists(atPath: out) { FileManager.default.createFile(atPath: out, contents: nil) }
+                if !FileManager.default.fileExists(atPath: out) { _ = FileManager.default.createFile(atPath: out, contents: nil) }
                 let handle = try FileHandle(forWritingTo: url)
                 handle.seekToEndOfFile()
                 handle.write((line + "\n").data(using: .utf8)!)

@@ -235,9 +235,8 @@ final class UnaryGRPCConnectionHandler: ChannelInboundHandler {
         guard pingTimeout == nil, let context else { return }
         write(HTTP2Frame(streamID: .rootStream, payload: .ping(HTTP2PingData(withInteger: 0x5359_4D53_5455_4459), ack: false)))
         flushIfNeeded()
-        pingTimeout = context.eventLoop.scheduleTask(in: Self.keepaliveTimeout) { [context] in
-            context.close(promise: nil)
-        }
+        let channel = context.channel
+        pingTimeout = context.eventLoop.scheduleTask(in: Self.keepaliveTimeout) { channel.close(promise: nil) }
     }
 
     private func stopTimers() {
