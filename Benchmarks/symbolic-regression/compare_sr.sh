@@ -10,7 +10,7 @@
 # default a fresh folder under /tmp), PROBLEMS (throughput, default all:nguyen,all:feynman), GPLEARN_PROBLEMS
 # (gplearn is about 100x slower: default nguyen-1,feynman-I.8.14), EVAL_PROBLEMS (trees for evaluation
 # alone, default nguyen-5,nguyen-1,feynman-I.9.18), QUALITY_PROBLEMS (default all:feynman,all:nguyen),
-# SCRATCH_PATH (a build folder other than .build), SEEDS (default 0-9), LM_SEEDS (seeds of the runs with constant fitting, default 0-4), LM_PROBLEMS (their problems, default all:nguyen), REPS (evaluation-alone
+# SCRATCH_PATH (a build folder other than .build), SEEDS (default 0-9), LM_SEEDS (seeds of the runs with constant fitting, default 0-19: a Nguyen run with LM takes pyoperon about 2 s, and 5 seeds leave the count at the mercy of a few runs), LM_PROBLEMS (their problems, default all:nguyen), REPS (evaluation-alone
 # repetitions, default 3).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -24,7 +24,7 @@ GPLEARN_PROBLEMS="${GPLEARN_PROBLEMS:-nguyen-1,feynman-I.8.14}"
 EVAL_PROBLEMS="${EVAL_PROBLEMS:-nguyen-5,nguyen-1,feynman-I.9.18}"
 QUALITY_PROBLEMS="${QUALITY_PROBLEMS:-all:feynman,all:nguyen}"
 SEEDS="${SEEDS:-0-9}"
-LM_SEEDS="${LM_SEEDS:-0-4}"
+LM_SEEDS="${LM_SEEDS:-0-19}"
 # Problems of the runs with constant fitting: pyoperon+LM takes about 2 minutes per Feynman run here.
 LM_PROBLEMS="${LM_PROBLEMS:-all:nguyen}"
 REPS="${REPS:-3}"
