@@ -6,8 +6,8 @@ import PackageDescription
 /// target has neither AVX2 nor FMA, and building for Haswell (2013) and later was 2-3x faster here
 /// (../shared/bench/sr/EVALUATION_FACTS.md). Set SYMSTUDY_PORTABLE=1 to build for any x86-64.
 /// Where the building machine has AVX-512 (F, VL, BW, DQ: Intel since Skylake-SP, AMD since Zen 4, read from
-/// /proc/cpuinfo), the build targets it instead: 32 vector registers and masked selects (see hostVectorCPU). SYMSTUDY_TARGET_CPU
-/// names another LLVM CPU (`haswell` on a machine whose binaries run elsewhere).
+/// /proc/cpuinfo), the build targets it instead: 32 vector registers and masked selects (see hostVectorCPU).
+/// SYMSTUDY_TARGET_CPU names another LLVM CPU (`haswell` on a machine whose binaries run elsewhere).
 /// SYMSTUDY_FMA tells the kernels that fused multiply-add is an instruction (it is on arm64 too).
 let hotLoopSettings: [SwiftSetting] = {
     #if arch(x86_64)
