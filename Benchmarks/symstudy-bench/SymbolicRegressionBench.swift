@@ -68,9 +68,11 @@ struct SRCommonOptions: ParsableArguments {
             p.tournamentSize = 3
         }
         if let initDepth {
-            let parts = initDepth.split(separator: ",").compactMap { Int($0) }
-            guard parts.count == 2, parts[0] <= parts[1] else { throw ValidationError("--init-depth must be LOW,HIGH, not '\(initDepth)'") }
-            p.initDepth = parts[0]...parts[1]
+            let parts = initDepth.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+            guard parts.count == 2, let low = parts[0], let high = parts[1], low <= high else {
+                throw ValidationError("--init-depth must be LOW,HIGH, not '\(initDepth)'")
+            }
+            p.initDepth = low...high
         }
         if let initMethod { p.initMethod = try InitMethod(name: initMethod) }
         if let tournamentSize { p.tournamentSize = tournamentSize }
@@ -78,9 +80,11 @@ struct SRCommonOptions: ParsableArguments {
         if let maxLength { p.maxLength = maxLength }
         if let pCrossover { p.pCrossover = pCrossover }
         if let pMutations {
-            let parts = pMutations.split(separator: ",").compactMap { Double($0) }
-            guard parts.count == 3 else { throw ValidationError("--p-mutations must be S,H,P, not '\(pMutations)'") }
-            (p.pSubtreeMutation, p.pHoistMutation, p.pPointMutation) = (parts[0], parts[1], parts[2])
+            let parts = pMutations.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) }
+            guard parts.count == 3, let subtree = parts[0], let hoist = parts[1], let point = parts[2] else {
+                throw ValidationError("--p-mutations must be S,H,P, not '\(pMutations)'")
+            }
+            (p.pSubtreeMutation, p.pHoistMutation, p.pPointMutation) = (subtree, hoist, point)
         }
         if constantFitting > 0 {
             p.constantFitting = ConstantFitting(iterations: constantFitting, share: constantFittingShare, maxRows: constantFittingRows)
