@@ -30,6 +30,7 @@ struct SRCommonOptions: ParsableArguments {
     @Option(help: "Overrides the preset's maximum program length.") var maxLength: Int?
     @Option(help: "Overrides the preset's crossover probability.") var pCrossover: Double?
     @Option(help: "Overrides the preset's subtree, hoist and point mutation probabilities, as S,H,P.") var pMutations: String?
+    @Flag(help: "Compute every program's subtrees itself (no shared subtrees), to measure what sharing saves.") var noSharing = false
 
     /// The GP parameters of a preset; the function set is the harness's (sr_common.GP_FUNCTIONS).
     func parameters(seed: UInt64, threads: Int) throws -> GPParameters {
@@ -40,6 +41,7 @@ struct SRCommonOptions: ParsableArguments {
         p.randomState = seed
         p.threads = threads
         p.blockSize = blockSize
+        p.subtreeSharing = !noSharing
         switch preset {
         case "gplearn": break
         case "symstudy":
@@ -118,15 +120,17 @@ struct SRThroughput: ParsableCommand {
                 let record: [String: Any] = [
                     "problem": name, "tool": "symstudy", "preset": common.preset, "threads": threadCount, "rows": report.rows,
                     "wall_s": report.wallSeconds, "cpu_s": report.cpuSeconds, "node_evals": report.nodeEvaluations,
+                    "computed_node_evals": report.computedNodeEvaluations,
                     "node_evals_per_s": report.nodeEvaluationsPerSecond, "node_evals_per_cpu_s": report.nodeEvaluationsPerCPUSecond,
                     "mean_evaluated_length": meanLength, "generations": report.generations, "train_r2": report.train["r2"] ?? -1,
                     "final_length": report.size, "model": report.program, "seed": Int(seed),
                     "foreign_cpu_share": load.foreignShare, "loadavg_1m_after": load.loadAfter,
                 ]
                 runs.append(record)
-                print(String(format: "%-18@ symstudy thr=%d rows=%d wall=%7.2fs mean_len=%.1f Mnode/s=%9.1f Mnode/CPU-s=%9.1f foreign_cpu=%.2f r2=%.4f",
+                print(String(format: "%-18@ symstudy thr=%d rows=%d wall=%7.2fs mean_len=%.1f Mnode/s=%9.1f Mnode/CPU-s=%9.1f computed=%.1f%% foreign_cpu=%.2f r2=%.4f",
                              name, threadCount, report.rows, report.wallSeconds, meanLength, report.nodeEvaluationsPerSecond / 1e6,
-                             report.nodeEvaluationsPerCPUSecond / 1e6, load.foreignShare, report.train["r2"] ?? -1))
+                             report.nodeEvaluationsPerCPUSecond / 1e6, 100 * report.computedNodeEvaluations / max(report.nodeEvaluations, 1),
+                             load.foreignShare, report.train["r2"] ?? -1))
                 try writeJSON(["env": environmentInfo(), "runs": runs], to: out)
             }
         }

@@ -51,7 +51,9 @@ struct CompiledProgram {
     var output: Operand
     var slotCount: Int
 
-    init(_ program: Program, functionSet: FunctionSet) {
+    /// `marks` (by increasing start) name the subtrees read from shared columns: column `j` is read as feature
+    /// `featureCount + j`.
+    init(_ program: Program, functionSet: FunctionSet, marks: [SharedMark] = [], featureCount: Int = 0) {
         var instructions: [Instruction] = []
         instructions.reserveCapacity(program.length)
         var stack: [Operand] = []
@@ -71,7 +73,17 @@ struct CompiledProgram {
             return .slot(slot)
         }
 
-        for node in program.nodes.reversed() {
+        var mark = marks.count - 1
+        for position in program.nodes.indices.reversed() {
+            if mark >= 0, position < Int(marks[mark].end) {
+                // Inside a shared subtree: only its first node stands for it.
+                if position == Int(marks[mark].start) {
+                    stack.append(.column(Int32(featureCount) + marks[mark].column))
+                    mark -= 1
+                }
+                continue
+            }
+            let node = program.nodes[position]
             switch node.kind {
             case .feature: stack.append(.column(Int32(node.featureIndex)))
             case .constant: stack.append(.constant(Float(node.value)))

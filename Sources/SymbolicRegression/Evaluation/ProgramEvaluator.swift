@@ -25,15 +25,20 @@ struct ProgramEvaluator {
     let functionSet: FunctionSet
 
     /// Runs `program`; returns the total sums and, for a weighted evaluation, the in-bag sums.
-    /// With `materialize`, the output of every row is also written to `scratch.column`.
+    /// With `materialize`, the output of every row is also written to `scratch.column` (or to `into`).
+    /// Columns at and past the data's features are read from `shared`.
     func run(_ program: CompiledProgram, fitness: FusedFitness, weights: RowWeights? = nil,
-             scratch: EvaluationScratch, materialize: Bool = false) -> (total: FitnessSums, inBag: FitnessSums?) {
+             scratch: EvaluationScratch, materialize: Bool = false, into destination: UnsafeMutablePointer<Float>? = nil,
+             shared: UnsafeMutablePointer<Float>? = nil) -> (total: FitnessSums, inBag: FitnessSums?) {
         scratch.reserve(slots: program.slotCount + 1)
         let block = scratch.blockSize
         let slotStride = scratch.slotStride
         let slots = scratch.slots
         let features = data.features
         let stride = data.stride
+        let featureCount = data.featureCount
+        let sharedColumns = shared ?? features
+        let column = destination ?? scratch.column
         let custom = functionSet.customOperators
         var total = FitnessSums(), inBag = FitnessSums()
         var shift: Float = 0
@@ -41,8 +46,11 @@ struct ProgramEvaluator {
         var start = 0
         while start < data.rows {
             let n = Swift.min(block, data.rows - start)
+            @inline(__always) func columnPointer(_ c: Int) -> UnsafeMutablePointer<Float> {
+                c < featureCount ? features + c * stride + start : sharedColumns + (c - featureCount) * stride + start
+            }
             @inline(__always) func pointer(_ reference: Int32) -> UnsafeMutablePointer<Float> {
-                reference >= 0 ? slots + Int(reference) * slotStride : features + Int(-1 - reference) * stride + start
+                reference >= 0 ? slots + Int(reference) * slotStride : columnPointer(Int(-1 - reference))
             }
             for ins in program.instructions {
                 FloatKernels.run(ins, pointer(ins.destination), pointer(ins.a), pointer(ins.b), pointer(ins.c), pointer(ins.d), n, custom)
@@ -50,13 +58,13 @@ struct ProgramEvaluator {
             let output: UnsafeMutablePointer<Float>
             switch program.output {
             case .slot(let s): output = slots + Int(s) * slotStride
-            case .column(let c): output = features + Int(c) * stride + start
+            case .column(let c): output = columnPointer(Int(c))
             case .constant(let value):
                 for i in 0..<n { constantOutputSlot[i] = value }
                 output = constantOutputSlot
             }
             if start == 0 { shift = output[0] }
-            if materialize { (scratch.column + start).update(from: output, count: n) }
+            if materialize { (column + start).update(from: output, count: n) }
             if let weights {
                 accumulateWeighted(output, start, n, shift, weights.total, fitness, &total)
                 accumulateWeighted(output, start, n, shift, weights.inBag, fitness, &inBag)
@@ -80,45 +88,58 @@ struct ProgramEvaluator {
         UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
     }
 
-    /// Unweighted sums of one block, in Float lanes, flushed to Double once per block.
+    /// Unweighted sums of one block, in Float lanes, flushed to Double once per block. Each sum runs in
+    /// four independent accumulators (32 rows per step): one accumulator waits on its own previous add, which
+    /// made the sums cost as much as the program itself for short programs.
     private func accumulate(_ p: UnsafePointer<Float>, _ start: Int, _ n: Int, _ shift: Float,
                             _ fitness: FusedFitness, _ sums: inout FitnessSums) {
+        let wideEnd = n & ~31
         let vectorEnd = n & ~7
         switch fitness {
         case .none: return
         case .absoluteError:
             let y = UnsafePointer(data.target + start)
-            var acc = SIMD8<Float>()
+            @inline(__always) func term(_ i: Int) -> SIMD8<Float> {
+                let e = load(p, i) - load(y, i)
+                return e.replacing(with: -e, where: e .< 0)
+            }
+            var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
             var i = 0
-            while i < vectorEnd { let e = load(p, i) - load(y, i); acc += e.replacing(with: -e, where: e .< 0); i += 8 }
+            while i < wideEnd { a0 += term(i); a1 += term(i + 8); a2 += term(i + 16); a3 += term(i + 24); i += 32 }
+            while i < vectorEnd { a0 += term(i); i += 8 }
             var tail: Float = 0
             while i < n { tail += (p[i] - y[i]).magnitude; i += 1 }
-            sums.absoluteError += Double(acc.sum()) + Double(tail)
+            sums.absoluteError += Double(((a0 + a1) + (a2 + a3)).sum()) + Double(tail)
         case .squaredError:
             let y = UnsafePointer(data.target + start)
-            var acc = SIMD8<Float>()
+            @inline(__always) func add(_ acc: inout SIMD8<Float>, _ i: Int) { let e = load(p, i) - load(y, i); acc.addProduct(e, e) }
+            var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
             var i = 0
-            while i < vectorEnd { let e = load(p, i) - load(y, i); acc.addProduct(e, e); i += 8 }
+            while i < wideEnd { add(&a0, i); add(&a1, i + 8); add(&a2, i + 16); add(&a3, i + 24); i += 32 }
+            while i < vectorEnd { add(&a0, i); i += 8 }
             var tail: Float = 0
             while i < n { let e = p[i] - y[i]; tail += e * e; i += 1 }
-            sums.squaredError += Double(acc.sum()) + Double(tail)
+            sums.squaredError += Double(((a0 + a1) + (a2 + a3)).sum()) + Double(tail)
         case .moments:
             let y = UnsafePointer(data.centredTarget + start)
-            var sp = SIMD8<Float>(), spp = SIMD8<Float>(), spy = SIMD8<Float>()
             let s = SIMD8<Float>(repeating: shift)
-            var i = 0
-            while i < vectorEnd {
+            var sp0 = SIMD8<Float>(), spp0 = SIMD8<Float>(), spy0 = SIMD8<Float>()
+            var sp1 = SIMD8<Float>(), spp1 = SIMD8<Float>(), spy1 = SIMD8<Float>()
+            @inline(__always) func add(_ sp: inout SIMD8<Float>, _ spp: inout SIMD8<Float>, _ spy: inout SIMD8<Float>, _ i: Int) {
                 let v = load(p, i) - s
                 sp += v
                 spp.addProduct(v, v)
                 spy.addProduct(v, load(y, i))
-                i += 8
             }
+            var i = 0
+            let pairEnd = n & ~15
+            while i < pairEnd { add(&sp0, &spp0, &spy0, i); add(&sp1, &spp1, &spy1, i + 8); i += 16 }
+            while i < vectorEnd { add(&sp0, &spp0, &spy0, i); i += 8 }
             var tp: Float = 0, tpp: Float = 0, tpy: Float = 0
             while i < n { let v = p[i] - shift; tp += v; tpp += v * v; tpy += v * y[i]; i += 1 }
-            sums.p += Double(sp.sum()) + Double(tp)
-            sums.pp += Double(spp.sum()) + Double(tpp)
-            sums.py += Double(spy.sum()) + Double(tpy)
+            sums.p += Double((sp0 + sp1).sum()) + Double(tp)
+            sums.pp += Double((spp0 + spp1).sum()) + Double(tpp)
+            sums.py += Double((spy0 + spy1).sum()) + Double(tpy)
         case .roundedHits(let classes):
             let y = UnsafePointer(data.target + start)
             var acc = SIMD8<Float>()

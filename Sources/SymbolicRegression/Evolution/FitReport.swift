@@ -18,6 +18,8 @@ public struct FitReport: Sendable, Codable {
     /// Program length x rows summed over every evaluated program (the GP's evaluations, and constant fitting's).
     public var nodeEvaluations: Double
     public var constantFittingNodeEvaluations: Double
+    /// The part of the GP's node evaluations actually computed (shared subtrees count once per generation).
+    public var computedNodeEvaluations: Double
     /// Node evaluations per wall second.
     public var nodeEvaluationsPerSecond: Double
     public var nodeEvaluationsPerCPUSecond: Double
@@ -32,6 +34,7 @@ public struct FitReport: Sendable, Codable {
         case program, programJSON = "program_json", sympy, size, depth, train, test
         case wallSeconds = "wall_seconds", cpuSeconds = "cpu_seconds", nodeEvaluations = "node_evaluations"
         case constantFittingNodeEvaluations = "constant_fitting_node_evaluations"
+        case computedNodeEvaluations = "computed_node_evaluations"
         case nodeEvaluationsPerSecond = "node_evaluations_per_second"
         case nodeEvaluationsPerCPUSecond = "node_evaluations_per_cpu_second"
         case generations, stopReason = "stop_reason", seed, threads, rows, runDetails = "run_details"
@@ -64,7 +67,9 @@ public struct FitReport: Sendable, Codable {
         if let test { lines.append("test             r2 \(f(test["r2"]))  mse \(f(test["mse"]))  mae \(f(test["mae"]))") }
         lines.append("generations      \(generations) (\(stopReason.rawValue)), seed \(seed), \(threads) thread(s), \(rows) rows")
         lines.append(String(format: "time             %.3f s wall, %.3f s CPU", wallSeconds, cpuSeconds))
-        lines.append(String(format: "node evaluations %.4g (%.4g /s wall, %.4g /CPU-s)", nodeEvaluations, nodeEvaluationsPerSecond, nodeEvaluationsPerCPUSecond))
+        lines.append(String(format: "node evaluations %.4g (%.4g /s wall, %.4g /CPU-s), %.1f %% computed (the rest shared subtrees)",
+                            nodeEvaluations, nodeEvaluationsPerSecond, nodeEvaluationsPerCPUSecond,
+                            100 * computedNodeEvaluations / Swift.max(nodeEvaluations, 1)))
         return lines.joined(separator: "\n")
     }
 }

@@ -102,6 +102,9 @@ public struct GPParameters: Sendable {
     public var constantFitting: ConstantFitting? = nil
     /// Rows per evaluation block of the fast evaluator.
     public var blockSize = 512
+    /// Compute each subtree that several programs of a generation share once (results are bitwise the same
+    /// either way; off only to measure what it saves).
+    public var subtreeSharing = true
 
     public init() {}
 

@@ -28,6 +28,7 @@ public enum OneShotFit {
             size: program.length, depth: program.depth, train: trainMetrics, test: testMetrics,
             wallSeconds: wall, cpuSeconds: cpu, nodeEvaluations: evaluations,
             constantFittingNodeEvaluations: regressor.constantFittingEvaluations,
+            computedNodeEvaluations: regressor.computedNodeEvaluations + regressor.constantFittingEvaluations,
             nodeEvaluationsPerSecond: evaluations / max(wall, 1e-9), nodeEvaluationsPerCPUSecond: evaluations / max(cpu, 1e-9),
             generations: regressor.runDetails.count, stopReason: regressor.stopReason ?? .generations,
             seed: regressor.seed ?? 0, threads: parameters.threads, rows: train.rowCount, runDetails: regressor.runDetails)

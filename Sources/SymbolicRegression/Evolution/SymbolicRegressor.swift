@@ -55,6 +55,9 @@ public final class SymbolicRegressor {
     public var paretoFront: ParetoFront { engine?.pareto ?? ParetoFront() }
     /// Node evaluations of the fast evaluator (program length x rows, summed) in the last fit.
     public var nodeEvaluations: Double { engine?.nodeEvaluations ?? 0 }
+    /// The part of `nodeEvaluations` the evaluator computed: a subtree several programs of a generation
+    /// share is computed once.
+    public var computedNodeEvaluations: Double { engine?.computedNodeEvaluations ?? 0 }
     /// Node evaluations spent by constant fitting (residual and Jacobian passes).
     public var constantFittingEvaluations: Double { engine?.constantFittingEvaluations ?? 0 }
     public var stopReason: StopReason? { engine?.stopReason }

@@ -51,8 +51,10 @@ final class FitnessFunction: @unchecked Sendable {
     }
 
     /// Scores `program` on worker `worker`'s buffers; `inBag` marks the program's sampled rows (nil: all).
-    func score(_ program: Program, inBag: [Bool]?, worker: Int) -> Score {
-        let compiled = CompiledProgram(program, functionSet: evaluator.functionSet)
+    /// `marks` name the subtrees it reads from the columns of `shared`.
+    func score(_ program: Program, inBag: [Bool]?, worker: Int, marks: [SharedMark] = [], shared: SharedSubtrees? = nil) -> Score {
+        let compiled = CompiledProgram(program, functionSet: evaluator.functionSet, marks: marks, featureCount: data.featureCount)
+        let arena = shared?.arena
         let scratch = scratches[worker]
         var weights: RowWeights? = nil
         if inBag != nil || sampleWeight != nil {
@@ -61,7 +63,7 @@ final class FitnessFunction: @unchecked Sendable {
             weights = RowWeights(inBag: UnsafePointer(buffer), total: UnsafePointer(totalWeights))
         }
         if let fused {
-            let (total, bagged) = evaluator.run(compiled, fitness: fused, weights: weights, scratch: scratch)
+            let (total, bagged) = evaluator.run(compiled, fitness: fused, weights: weights, scratch: scratch, shared: arena)
             let inBagSums = bagged ?? total
             var scaling = (offset: 0.0, scale: 1.0)
             if linearScaling {
@@ -72,7 +74,7 @@ final class FitnessFunction: @unchecked Sendable {
             let oob = inBag == nil ? nil : metric.value(total.subtracting(inBagSums), linearScaling: linearScaling)
             return Score(raw: raw, oob: oob, scaling: scaling)
         }
-        _ = evaluator.run(compiled, fitness: .none, scratch: scratch, materialize: true)
+        _ = evaluator.run(compiled, fitness: .none, scratch: scratch, materialize: true, shared: arena)
         var prediction = (0..<data.rows).map { Double(scratch.column[$0]) }
         let base = sampleWeight ?? [Double](repeating: 1, count: data.rows)
         let inWeights = inBag.map { mask in base.indices.map { mask[$0] ? base[$0] : 0 } } ?? base
@@ -88,6 +90,14 @@ final class FitnessFunction: @unchecked Sendable {
             oob = metric.value(y: target, prediction: prediction, weight: base.indices.map { inBag[$0] ? 0 : base[$0] })
         }
         return Score(raw: raw, oob: oob, scaling: scaling)
+    }
+
+    /// Writes the output of `program` (a shared subtree, reading the earlier columns its `marks` name) on every
+    /// row to `destination`.
+    func computeColumn(_ program: Program, marks: [SharedMark], shared: SharedSubtrees,
+                       into destination: UnsafeMutablePointer<Float>, worker: Int) {
+        let compiled = CompiledProgram(program, functionSet: evaluator.functionSet, marks: marks, featureCount: data.featureCount)
+        _ = evaluator.run(compiled, fitness: .none, scratch: scratches[worker], materialize: true, into: destination, shared: shared.arena)
     }
 
     /// Weighted least-squares offset and scale of `y ~ a + b p`.
