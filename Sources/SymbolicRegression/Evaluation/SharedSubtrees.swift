@@ -100,8 +100,8 @@ final class SharedSubtrees: @unchecked Sendable {
     /// Per program (in the order given; empty for a program not to be evaluated): its outermost shared
     /// subtrees, by increasing start.
     let marks: [[SharedMark]]
-    /// The shared subtrees, each as a program with its own inner marks, by level (1 + the highest level of
-    /// the columns it reads): a column reads only earlier ones, and those of one level none of each other.
+    /// The shared subtrees, each as a program with its own inner marks, by increasing length: a column reads
+    /// only earlier ones.
     let columns: [(program: Program, marks: [SharedMark])]
     /// The nodes of every program, and of every shared subtree, that are computed (the programs' lengths minus
     /// what they read from columns, plus each column once).
@@ -266,11 +266,13 @@ final class SharedSubtrees: @unchecked Sendable {
         }
         for index in programs.indices where programs[index] != nil { references[Int(nodeIDs[offsets[index]])] += 1 }
 
+        // Copies: a program whose root an earlier program has is that program.
         var firstCopy = [Int](repeating: -1, count: programs.count)
-        var firstWithRoot: [Int32: Int] = [:]
+        var firstWithRoot = [Int32](repeating: -1, count: count)
         for index in programs.indices where programs[index] != nil {
-            let root = nodeIDs[offsets[index]]
-            if let first = firstWithRoot[root] { firstCopy[index] = first } else { firstWithRoot[root] = index; firstCopy[index] = index }
+            let root = Int(nodeIDs[offsets[index]])
+            if firstWithRoot[root] < 0 { firstWithRoot[root] = Int32(index) }
+            firstCopy[index] = Int(firstWithRoot[root])
         }
 
         func length(_ id: Int) -> Int32 { subtrees[id].length }
@@ -290,69 +292,60 @@ final class SharedSubtrees: @unchecked Sendable {
             }
             candidates.removeLast(candidates.count - maximumColumns)
         }
+        // Columns by increasing length: a column reads only shorter ones, hence earlier ones.
+        candidates.sort { length($0) != length($1) ? length($0) < length($1) : firstOccurrence($0, $1) }
         var column = [Int32](repeating: -1, count: count)
-        for id in candidates { column[id] = 0 }
+        for (index, id) in candidates.enumerated() { column[id] = Int32(index) }
 
-        /// The outermost shared subtrees of `range` of program `program`, as (start, end, subtree id).
-        func outermost(_ program: Int, _ range: Range<Int>) -> [(Int32, Int32, Int32)] {
-            var found: [(Int32, Int32, Int32)] = []
+        /// The outermost shared subtrees in `range` of program `program`, positions counted from `origin`;
+        /// and how many nodes of the range they leave to compute.
+        func outermost(_ program: Int, _ range: Range<Int>, from origin: Int) -> (marks: [SharedMark], computed: Int) {
+            var found: [SharedMark] = []
+            var computed = range.count
             let ids = nodeIDs + offsets[program]
             var position = range.lowerBound
             while position < range.upperBound {
                 let id = Int(ids[position])
                 if column[id] >= 0 {
-                    found.append((Int32(position), Int32(position) + length(id), Int32(id)))
-                    position += Int(length(id))
+                    let end = position + Int(length(id))
+                    found.append(SharedMark(start: Int32(position - origin), end: Int32(end - origin), column: column[id]))
+                    computed -= end - position
+                    position = end
                 } else {
                     position += 1
                 }
             }
-            return found
+            return (found, computed)
         }
 
-        // Inner marks and levels, smallest subtrees first (an inner subtree is always smaller).
-        candidates.sort { length($0) != length($1) ? length($0) < length($1) : firstOccurrence($0, $1) }
-        var level = [Int32](repeating: 0, count: count)
-        var inner = [[(Int32, Int32, Int32)]](repeating: [], count: candidates.count)
-        for (rank, id) in candidates.enumerated() {
-            let (program, start) = (Int(subtrees[id].program), subtrees[id].start)
-            let found = outermost(program, Int(start) + 1..<Int(start + length(id)))
-            inner[rank] = found.map { ($0.0 - start, $0.1 - start, $0.2) }
-            level[id] = 1 + (found.map { level[Int($0.2)] }.max() ?? 0)
-        }
-        let order = candidates.indices.sorted {
-            let (a, b) = (candidates[$0], candidates[$1])
-            return level[a] != level[b] ? level[a] < level[b] : $0 < $1
-        }
-        for (index, rank) in order.enumerated() { column[candidates[rank]] = Int32(index) }
-
-        var computed = 0
-        var columns: [(program: Program, marks: [SharedMark])] = []
-        columns.reserveCapacity(order.count)
-        for rank in order {
-            let id = candidates[rank]
-            let (program, start) = (Int(subtrees[id].program), Int(subtrees[id].start))
-            let slice = programs[program]!.nodes[start..<start + Int(length(id))]
-            let found = inner[rank]
-            columns.append((Program(Array(slice)), found.map { SharedMark(start: $0.0, end: $0.1, column: column[Int($0.2)]) }))
-            computed += slice.count - found.reduce(0) { $0 + Int($1.1 - $1.0) }
-        }
+        // Each column's program and inner marks, each program's marks, at once.
+        var columns = [(program: Program, marks: [SharedMark])](repeating: (Program([]), []), count: candidates.count)
         var marks = [[SharedMark]](repeating: [], count: programs.count)
-        var computedPerProgram = [Int](repeating: 0, count: programs.count)
-        marks.withUnsafeMutableBufferPointer { markBuffer in
-            computedPerProgram.withUnsafeMutableBufferPointer { computedBuffer in
-                nonisolated(unsafe) let (out, counts) = (markBuffer, computedBuffer)
-                ParallelLoop.run(count: programs.count, threads: threads, chunk: 16) { _, index in
-                    guard let program = programs[index] else { return }
-                    let found = outermost(index, 0..<program.length)
-                    out[index] = found.map { SharedMark(start: $0.0, end: $0.1, column: column[Int($0.2)]) }
-                    counts[index] = program.length - found.reduce(0) { $0 + Int($1.1 - $1.0) }
+        var computed = [Int](repeating: 0, count: candidates.count + programs.count)
+        columns.withUnsafeMutableBufferPointer { columnBuffer in
+            marks.withUnsafeMutableBufferPointer { markBuffer in
+                computed.withUnsafeMutableBufferPointer { computedBuffer in
+                    nonisolated(unsafe) let (columnsOut, marksOut, computedOut) = (columnBuffer, markBuffer, computedBuffer)
+                    ParallelLoop.run(count: candidates.count + programs.count, threads: threads, chunk: 16) { _, item in
+                        if item < candidates.count {
+                            let id = candidates[item]
+                            let (program, start) = (Int(subtrees[id].program), Int(subtrees[id].start))
+                            let end = start + Int(length(id))
+                            let inner = outermost(program, start + 1..<end, from: start)
+                            columnsOut[item] = (Program(Array(programs[program]!.nodes[start..<end])), inner.marks)
+                            computedOut[item] = inner.computed + 1
+                        } else if let program = programs[item - candidates.count] {
+                            let found = outermost(item - candidates.count, 0..<program.length, from: 0)
+                            marksOut[item - candidates.count] = found.marks
+                            computedOut[item] = found.computed
+                        }
+                    }
                 }
             }
         }
         self.marks = marks
         self.columns = columns
-        self.computedNodes = computed + computedPerProgram.reduce(0, +)
+        self.computedNodes = computed.reduce(0, +)
         self.firstCopy = firstCopy
         arena = workspace.reserve(columns.count * stride)
         done = .allocate(capacity: Swift.max(1, columns.count))
