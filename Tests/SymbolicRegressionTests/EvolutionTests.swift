@@ -156,4 +156,40 @@ import Testing
         #expect(!entries.isEmpty)
         for (a, b) in zip(entries, entries.dropFirst()) { #expect(a.length < b.length && a.error > b.error) }
     }
+
+    @Test func elitesAreTheStableSortsPrefixAndTheParetoFrontKeepsTheFirstOfEquals() throws {
+        var rng = RandomSource(seed: 5)
+        // Few distinct values: many ties, which a stable sort keeps in index order.
+        let individuals = (0..<200).map { _ in
+            Individual(program: Program([.feature(0)]), rawFitness: 0, fitness: Double(rng.integer(below: 12)),
+                       oobFitness: nil, origin: .initial, scaling: (0, 1))
+        }
+        for greater in [true, false] {
+            let sorted = individuals.indices.sorted {
+                greater ? individuals[$0].fitness > individuals[$1].fitness : individuals[$0].fitness < individuals[$1].fitness
+            }
+            for count in [0, 1, 5, 17, 200, 250] {
+                #expect(GeneticEngine.best(count, of: individuals, greater) == Array(sorted.prefix(count)))
+            }
+        }
+        // A generation enters the front as inserting each of its programs in order would, ties included.
+        for sign in [1.0, -1.0] {
+            var front = ParetoFront(), oneByOne = ParetoFront()
+            for generation in 0..<6 {
+                let individuals = (0..<150).map { index in
+                    Individual(program: Program([Node](repeating: .constant(Double(index)), count: 1 + rng.integer(below: 9))),
+                               rawFitness: rng.integer(below: 30) == 0 ? .infinity : Double(rng.integer(below: 8)) - Double(generation),
+                               fitness: 0, oobFitness: nil, origin: .reproduction(parent: index), scaling: (0, 1))
+                }
+                front.insert(generation: individuals, sign: sign)
+                for individual in individuals {
+                    oneByOne.insert(.init(program: individual.program, error: -sign * individual.rawFitness,
+                                          rawFitness: individual.rawFitness, scaling: individual.scaling))
+                }
+                #expect(front.entries.map(\.length) == oneByOne.entries.map(\.length))
+                #expect(front.entries.map(\.error) == oneByOne.entries.map(\.error))
+                #expect(front.entries.map(\.program) == oneByOne.entries.map(\.program))
+            }
+        }
+    }
 }

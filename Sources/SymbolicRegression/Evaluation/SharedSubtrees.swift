@@ -42,7 +42,10 @@ final class SharingWorkspace: @unchecked Sendable {
             keys.initialize(repeating: SharedSubtrees.Key(payload: 0, code: 0), count: size)
             slotCount = size
         } else {
-            for slot in 0..<slotCount { slots[slot].store(-1, ordering: .relaxed) }
+            // No thread uses the table between generations: a plain fill (one atomic store per slot took longer
+            // than the rest of the generation's bookkeeping).
+            precondition(MemoryLayout<Atomic<Int32>>.stride == MemoryLayout<Int32>.stride)
+            UnsafeMutableRawPointer(slots).initializeMemory(as: Int32.self, repeating: -1, count: slotCount)
         }
         // Identities are handed out in blocks of `SharedSubtrees.identityBlock` per thread.
         let identities = nodes + features + Swift.max(1, threads) * SharedSubtrees.identityBlock

@@ -52,9 +52,7 @@ final class GeneticEngine {
             let started = Date()
             let seeds = (0..<p.populationSize).map { _ in master.next() }
             let parents = population
-            let elites = parents.isEmpty ? [] : Array(parents.indices.sorted {
-                greater ? parents[$0].fitness > parents[$1].fitness : parents[$0].fitness < parents[$1].fitness
-            }.prefix(p.elitism))
+            let elites = Self.best(p.elitism, of: parents, greater)
             // Breed first, then score: the whole generation's programs are known before any is evaluated, so
             // the subtrees they share are computed once (SharedSubtrees).
             var bred = [(program: Program, origin: Origin, mask: [Bool]?)?](repeating: nil, count: p.populationSize)
@@ -140,10 +138,7 @@ final class GeneticEngine {
             }
             population = next
             let best = Self.bestIndex(next.map(\.rawFitness), greater)
-            for individual in next {
-                pareto.insert(.init(program: individual.program, error: -p.metric.sign * individual.rawFitness,
-                                    rawFitness: individual.rawFitness, scaling: individual.scaling))
-            }
+            pareto.insert(generation: next, sign: p.metric.sign)
             let record = GenerationRecord(
                 generation: generation,
                 averageLength: Double(next.reduce(0) { $0 + $1.length }) / Double(next.count),
@@ -172,6 +167,26 @@ final class GeneticEngine {
 
     /// Shared columns are kept under 64 MiB per generation (those that save the most nodes).
     static func sharedMaximumColumns(rows: Int) -> Int { max(16, (64 << 20) / (4 * max(1, rows))) }
+
+    /// Indices of the `count` fittest individuals, best first, the earlier of equals first (the prefix of a
+    /// stable sort, without sorting the whole population).
+    static func best(_ count: Int, of individuals: [Individual], _ greater: Bool) -> [Int] {
+        guard count > 0 else { return [] }
+        var chosen: [Int] = []
+        chosen.reserveCapacity(count + 1)
+        func better(_ a: Int, _ b: Int) -> Bool {
+            greater ? individuals[a].fitness > individuals[b].fitness : individuals[a].fitness < individuals[b].fitness
+        }
+        for index in individuals.indices {
+            if chosen.count == count, !better(index, chosen[count - 1]) { continue }
+            // After every one it is not better than: equals stay in index order.
+            var position = chosen.count
+            while position > 0, better(index, chosen[position - 1]) { position -= 1 }
+            chosen.insert(index, at: position)
+            if chosen.count > count { chosen.removeLast() }
+        }
+        return chosen
+    }
 
     static func breed(_ parents: [Individual], _ generator: ProgramGenerator, _ thresholds: [Double],
                       _ tournamentSize: Int, _ greater: Bool, _ rng: inout RandomSource) -> (Program, Origin) {

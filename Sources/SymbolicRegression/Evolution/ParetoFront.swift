@@ -15,6 +15,22 @@ public struct ParetoFront: Sendable {
 
     public init() {}
 
+    /// Adds one generation's programs (error: `-sign` times the raw fitness) as inserting each in order would:
+    /// only the best of each length can enter (the first of equals), so only those are tried.
+    mutating func insert(generation individuals: [Individual], sign: Double) {
+        var bestOfLength: [Int: Int] = [:]
+        for (index, individual) in individuals.enumerated() where individual.rawFitness.isFinite {
+            if let current = bestOfLength[individual.length],
+               -sign * individuals[current].rawFitness <= -sign * individual.rawFitness { continue }
+            bestOfLength[individual.length] = index
+        }
+        for index in bestOfLength.values.sorted() {
+            let individual = individuals[index]
+            insert(.init(program: individual.program, error: -sign * individual.rawFitness,
+                         rawFitness: individual.rawFitness, scaling: individual.scaling))
+        }
+    }
+
     /// Adds `candidate` if no entry is at least as small and at least as good.
     mutating func insert(_ candidate: Entry) {
         guard candidate.error.isFinite else { return }
