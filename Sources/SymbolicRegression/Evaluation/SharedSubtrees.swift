@@ -37,14 +37,14 @@ final class SharingWorkspace: @unchecked Sendable {
             slots.deallocate()
             keys.deallocate()
             slots = .allocate(capacity: size)
-            for slot in 0..<size { (slots + slot).initialize(to: Atomic(-1)) }
+            precondition(MemoryLayout<Atomic<Int32>>.stride == MemoryLayout<Int32>.stride)
+            UnsafeMutableRawPointer(slots).initializeMemory(as: Int32.self, repeating: -1, count: size)
+            // A key is read only in a slot whose state says it was written.
             keys = .allocate(capacity: size)
-            keys.initialize(repeating: SharedSubtrees.Key(payload: 0, code: 0), count: size)
             slotCount = size
         } else {
             // No thread uses the table between generations: a plain fill (one atomic store per slot took longer
             // than the rest of the generation's bookkeeping).
-            precondition(MemoryLayout<Atomic<Int32>>.stride == MemoryLayout<Int32>.stride)
             UnsafeMutableRawPointer(slots).initializeMemory(as: Int32.self, repeating: -1, count: slotCount)
         }
         // Identities are handed out in blocks of `SharedSubtrees.identityBlock` per thread.
@@ -174,11 +174,14 @@ final class SharedSubtrees: @unchecked Sendable {
         let nextBlock = Atomic<Int32>(Int32(featureCount))
         let table = (slots: workspace.slots, keys: workspace.keys, mask: workspace.slotCount - 1)
         let maximumLength = programs.reduce(0) { Swift.max($0, $1?.length ?? 0) }
-        let stacks = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(1, threads * maximumLength))
+        let stackStride = (maximumLength + 15) / 16 * 16 + 16  // whole cache lines per thread
+        let stacks = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(1, threads) * stackStride)
         defer { stacks.deallocate() }
         // Per thread, the next identity of its block and the block's end.
-        let blocks = UnsafeMutablePointer<(next: Int32, end: Int32)>.allocate(capacity: Swift.max(1, threads))
-        blocks.initialize(repeating: (0, 0), count: Swift.max(1, threads))
+        // One cache line apart: each thread bumps its own on every subtree it makes.
+        let lineStride = 8
+        let blocks = UnsafeMutablePointer<(next: Int32, end: Int32)>.allocate(capacity: Swift.max(1, threads) * lineStride)
+        blocks.initialize(repeating: (0, 0), count: Swift.max(1, threads) * lineStride)
         defer { blocks.deallocate() }
 
         /// The identity of `key`, made (with its entry) when it is new.
@@ -190,15 +193,16 @@ final class SharedSubtrees: @unchecked Sendable {
                 if state == -1 {
                     if table.slots[slot].compareExchange(expected: -1, desired: -2, ordering: .acquiring).exchanged {
                         table.keys[slot] = key
-                        if blocks[worker].next == blocks[worker].end {
+                        let block = worker * lineStride
+                        if blocks[block].next == blocks[block].end {
                             let first = nextBlock.wrappingAdd(Int32(Self.identityBlock), ordering: .relaxed).oldValue
-                            blocks[worker] = (first, first + Int32(Self.identityBlock))
+                            blocks[block] = (first, first + Int32(Self.identityBlock))
                             for id in Int(first)..<Int(first) + Self.identityBlock {
                                 subtrees[id] = Subtree(length: 0, functions: 0, hasFeature: false, program: -1, start: -1)
                             }
                         }
-                        let id = blocks[worker].next
-                        blocks[worker].next += 1
+                        let id = blocks[block].next
+                        blocks[block].next += 1
                         var entry = Subtree(length: 1, functions: node.isFunction ? 1 : 0, hasFeature: false,
                                             program: Int32(program), start: Int32(position))
                         let arity = Int(node.arity)
@@ -227,7 +231,7 @@ final class SharedSubtrees: @unchecked Sendable {
         ParallelLoop.run(count: programs.count, threads: threads, chunk: 16) { worker, index in
             guard let program = programs[index] else { return }
             let ids = nodeIDs + offsets[index]
-            let stack = stacks + worker * maximumLength
+            let stack = stacks + worker * stackStride
             var top = 0
             program.nodes.withUnsafeBufferPointer { nodes in
                 for position in Swift.stride(from: nodes.count - 1, through: 0, by: -1) {
