@@ -155,8 +155,8 @@ final class SharedSubtrees: @unchecked Sendable {
     static let identityBlock = 256
 
     /// `programs[i] == nil` marks a program that is not evaluated (an elite keeps its score). Subtrees with
-    /// fewer than `minimumFunctions` operators are not worth a column's store and load; at most
-    /// `maximumColumns` are kept, those saving the most nodes. The programs are hash-consed on `threads` at
+    /// fewer than `minimumFunctions` operators get no column; at most `maximumColumns` are kept, those saving
+    /// the most nodes. The programs are hash-consed on `threads` at
     /// once (identities then depend on timing; which subtrees are shared, and every output, do not).
     /// The columns and the table live in `workspace`.
     init(programs: [Program?], featureCount: Int, stride: Int, minimumFunctions: Int, maximumColumns: Int,
