@@ -39,6 +39,12 @@ struct ProgramEvaluator {
         let featureCount = data.featureCount
         let sharedColumns = shared ?? features
         let column = destination ?? scratch.column
+        // A column of its own (a shared subtree's): the last operator writes it directly, not a slot then a copy.
+        // It reads only other slots and columns, so the values are the same.
+        var writesDestination = false
+        if materialize, destination != nil, case .slot(let s) = program.output, program.instructions.last?.destination == s {
+            writesDestination = true
+        }
         let custom = functionSet.customOperators
         var total = FitnessSums(), inBag = FitnessSums()
         var shift: Float = 0
@@ -52,19 +58,22 @@ struct ProgramEvaluator {
             @inline(__always) func pointer(_ reference: Int32) -> UnsafeMutablePointer<Float> {
                 reference >= 0 ? slots + Int(reference) * slotStride : columnPointer(Int(-1 - reference))
             }
-            for ins in program.instructions {
+            for ins in program.instructions.dropLast(writesDestination ? 1 : 0) {
                 FloatKernels.run(ins, pointer(ins.destination), pointer(ins.a), pointer(ins.b), pointer(ins.c), pointer(ins.d), n, custom)
+            }
+            if writesDestination, let ins = program.instructions.last {
+                FloatKernels.run(ins, column + start, pointer(ins.a), pointer(ins.b), pointer(ins.c), pointer(ins.d), n, custom)
             }
             let output: UnsafeMutablePointer<Float>
             switch program.output {
-            case .slot(let s): output = slots + Int(s) * slotStride
+            case .slot(let s): output = writesDestination ? column + start : slots + Int(s) * slotStride
             case .column(let c): output = columnPointer(Int(c))
             case .constant(let value):
                 for i in 0..<n { constantOutputSlot[i] = value }
                 output = constantOutputSlot
             }
             if start == 0 { shift = output[0] }
-            if materialize { (column + start).update(from: output, count: n) }
+            if materialize && !writesDestination { (column + start).update(from: output, count: n) }
             if let weights {
                 accumulateWeighted(output, start, n, shift, weights.total, fitness, &total)
                 accumulateWeighted(output, start, n, shift, weights.inBag, fitness, &inBag)
