@@ -11,7 +11,8 @@
 # (gplearn is about 100x slower: default nguyen-1,feynman-I.8.14), EVAL_PROBLEMS (trees for evaluation
 # alone, default nguyen-5,nguyen-1,feynman-I.9.18), QUALITY_PROBLEMS (default all:feynman,all:nguyen),
 # SCRATCH_PATH (a build folder other than .build), SEEDS (default 0-9), LM_SEEDS (seeds of the runs with constant fitting, default 0-19: a Nguyen run with LM takes pyoperon about 2 s, and 5 seeds leave the count at the mercy of a few runs), LM_PROBLEMS (their problems, default all:nguyen), REPS (evaluation-alone
-# repetitions, default 3).
+# repetitions, default 3), THROUGHPUT_REPEATS (symstudy's whole fits per problem and thread count, default 5;
+# the 2-thread ratio is the median of each repeat's ratio, printed with the cores' round trip).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -28,6 +29,8 @@ LM_SEEDS="${LM_SEEDS:-0-19}"
 # Problems of the runs with constant fitting: pyoperon+LM takes about 2 minutes per Feynman run here.
 LM_PROBLEMS="${LM_PROBLEMS:-all:nguyen}"
 REPS="${REPS:-3}"
+# Whole symstudy fits per problem and thread count (1 and 2 taking turns; medians): a fit lasts a tenth of a second.
+THROUGHPUT_REPEATS="${THROUGHPUT_REPEATS:-5}"
 PY="$VENV/bin/python"
 BENCH="$SHARED/bench/sr"
 
@@ -55,7 +58,7 @@ for part in $PARTS; do
       ;;
     throughput)
       "$PY" "$BENCH/bench_throughput.py" --tool operon --threads 1,2 --problems "$PROBLEMS" --out results/throughput_operon.json
-      "$BIN" sr throughput --problems "$PROBLEMS" --threads 1,2 --data "$SHARED/data/sr" --out results/throughput_symstudy.json
+      "$BIN" sr throughput --problems "$PROBLEMS" --threads 1,2 --repeats "$THROUGHPUT_REPEATS" --data "$SHARED/data/sr" --out results/throughput_symstudy.json
       "$PY" "$BENCH/bench_throughput.py" --tool gplearn --threads 1 --problems "$GPLEARN_PROBLEMS" --out results/throughput_gplearn.json
       "$BIN" sr throughput --preset gplearn --problems "$GPLEARN_PROBLEMS" --threads 1 --data "$SHARED/data/sr" --out results/throughput_symstudy_gplearn.json
       ;;

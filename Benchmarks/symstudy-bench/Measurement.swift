@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Process CPU time and wall time, read together.
 struct Clock {
@@ -78,4 +79,33 @@ final class ResultCollector: @unchecked Sendable {
         defer { lock.unlock() }
         return rows
     }
+}
+
+/// How long a cache line takes to go from one core to another and back, in nanoseconds (two threads handing
+/// an atomic counter to each other `rounds` times; the median of `samples` tries). On a virtual machine the
+/// host may put the two vCPUs on one core complex (~100 ns) or on two (~400-500 ns), which decides how well
+/// work that hands data between threads scales; the benchmark records it beside every 2-thread figure.
+func coreRoundTripNanoseconds(rounds: Int = 20_000, samples: Int = 5) -> Double {
+    final class Baton: @unchecked Sendable { let value = Atomic<Int>(0) }
+    var results: [Double] = []
+    for _ in 0..<samples {
+        let baton = Baton()
+        let partner = Thread {
+            for round in 0..<rounds {
+                while baton.value.load(ordering: .acquiring) != 2 * round + 1 {}
+                baton.value.store(2 * round + 2, ordering: .releasing)
+            }
+        }
+        partner.start()
+        // The partner has started once it answers the first hand-over; time the rest.
+        baton.value.store(1, ordering: .releasing)
+        while baton.value.load(ordering: .acquiring) != 2 {}
+        let start = Clock.wall()
+        for round in 1..<rounds {
+            baton.value.store(2 * round + 1, ordering: .releasing)
+            while baton.value.load(ordering: .acquiring) != 2 * round + 2 {}
+        }
+        results.append((Clock.wall() - start) / Double(rounds - 1) * 1e9)
+    }
+    return Statistics.median(results)
 }

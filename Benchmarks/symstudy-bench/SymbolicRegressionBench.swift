@@ -102,36 +102,46 @@ struct SRThroughput: ParsableCommand {
 
     @OptionGroup var common: SRCommonOptions
     @Option(help: "Comma-separated thread counts.") var threads = "1,2"
+    @Option(help: "Fits per problem and thread count, the thread counts taking turns (1, 2, 1, 2, ...): on a shared or virtual machine one fit of a tenth of a second is at the mercy of the moment, so compare_sr.py takes medians.")
+    var repeats = 1
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Option(help: "Output JSON path.") var out = "results/symstudy_throughput.json"
 
     func run() throws {
         let manifest = try SRManifest(folder: common.data)
         var runs: [[String: Any]] = []
+        let threadCounts = threads.split(separator: ",").compactMap { Int($0) }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         for name in try manifest.select(common.problems) {
             let problem = try manifest.problem(name)
             let train = try problem.throughputRows()
-            for threadCount in threads.split(separator: ",").compactMap({ Int($0) }) {
-                let parameters = try common.parameters(seed: seed, threads: threadCount)
-                let load0 = SRLoad.start()
-                let (report, regressor) = try OneShotFit.run(parameters: parameters, train: train)
-                let load = SRLoad.stop(load0)
-                let meanLength = regressor.runDetails.map(\.averageLength).reduce(0, +) / Double(max(1, regressor.runDetails.count))
-                let record: [String: Any] = [
-                    "problem": name, "tool": "symstudy", "preset": common.preset, "threads": threadCount, "rows": report.rows,
-                    "wall_s": report.wallSeconds, "cpu_s": report.cpuSeconds, "node_evals": report.nodeEvaluations,
-                    "computed_node_evals": report.computedNodeEvaluations,
-                    "node_evals_per_s": report.nodeEvaluationsPerSecond, "node_evals_per_cpu_s": report.nodeEvaluationsPerCPUSecond,
-                    "mean_evaluated_length": meanLength, "generations": report.generations, "train_r2": report.train["r2"] ?? -1,
-                    "final_length": report.size, "model": report.program, "seed": Int(seed),
-                    "foreign_cpu_share": load.foreignShare, "loadavg_1m_after": load.loadAfter,
-                ]
-                runs.append(record)
-                print(String(format: "%-18@ symstudy thr=%d rows=%d wall=%7.2fs mean_len=%.1f Mnode/s=%9.1f Mnode/CPU-s=%9.1f computed=%.1f%% foreign_cpu=%.2f r2=%.4f",
-                             name, threadCount, report.rows, report.wallSeconds, meanLength, report.nodeEvaluationsPerSecond / 1e6,
-                             report.nodeEvaluationsPerCPUSecond / 1e6, 100 * report.computedNodeEvaluations / max(report.nodeEvaluations, 1),
-                             load.foreignShare, report.train["r2"] ?? -1))
-                try writeJSON(["env": environmentInfo(), "runs": runs], to: out)
+            for repeatIndex in 0..<repeats {
+                // Measured right before the fits it describes (it changes when the host moves the vCPUs).
+                let roundTrip = threadCounts.contains { $0 > 1 } ? coreRoundTripNanoseconds() : .nan
+                for threadCount in threadCounts {
+                    let parameters = try common.parameters(seed: seed, threads: threadCount)
+                    let load0 = SRLoad.start()
+                    let (report, regressor) = try OneShotFit.run(parameters: parameters, train: train)
+                    let load = SRLoad.stop(load0)
+                    let meanLength = regressor.runDetails.map(\.averageLength).reduce(0, +) / Double(max(1, regressor.runDetails.count))
+                    var record: [String: Any] = [
+                        "problem": name, "tool": "symstudy", "preset": common.preset, "threads": threadCount, "rows": report.rows,
+                        "wall_s": report.wallSeconds, "cpu_s": report.cpuSeconds, "node_evals": report.nodeEvaluations,
+                        "computed_node_evals": report.computedNodeEvaluations,
+                        "node_evals_per_s": report.nodeEvaluationsPerSecond, "node_evals_per_cpu_s": report.nodeEvaluationsPerCPUSecond,
+                        "mean_evaluated_length": meanLength, "generations": report.generations, "train_r2": report.train["r2"] ?? -1,
+                        "final_length": report.size, "model": report.program, "seed": Int(seed), "repeat": repeatIndex,
+                        "foreign_cpu_share": load.foreignShare, "loadavg_1m_after": load.loadAfter,
+                    ]
+                    if roundTrip.isFinite { record["core_round_trip_ns"] = roundTrip }
+                    runs.append(record)
+                    print(String(format: "%-18@ symstudy thr=%d rep=%d rows=%d wall=%7.3fs mean_len=%.1f Mnode/s=%9.1f Mnode/CPU-s=%9.1f computed=%.1f%% foreign_cpu=%.2f core_rt=%.0fns r2=%.4f",
+                                 name, threadCount, repeatIndex, report.rows, report.wallSeconds, meanLength,
+                                 report.nodeEvaluationsPerSecond / 1e6, report.nodeEvaluationsPerCPUSecond / 1e6,
+                                 100 * report.computedNodeEvaluations / max(report.nodeEvaluations, 1), load.foreignShare,
+                                 roundTrip, report.train["r2"] ?? -1))
+                    try writeJSON(["env": environmentInfo(), "runs": runs], to: out)
+                }
             }
         }
     }

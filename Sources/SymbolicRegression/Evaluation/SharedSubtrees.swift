@@ -228,7 +228,8 @@ final class SharedSubtrees: @unchecked Sendable {
             }
         }
 
-        ParallelLoop.run(count: programs.count, threads: threads, chunk: 16) { worker, index in
+        // Each worker hash-conses the programs it bred (their nodes are in its cache).
+        ParallelLoop.runOwned(count: programs.count, threads: threads, chunk: 16) { worker, index in
             guard let program = programs[index] else { return }
             let ids = nodeIDs + offsets[index]
             let stack = stacks + worker * stackStride
@@ -333,7 +334,8 @@ final class SharedSubtrees: @unchecked Sendable {
             marks.withUnsafeMutableBufferPointer { markBuffer in
                 computed.withUnsafeMutableBufferPointer { computedBuffer in
                     nonisolated(unsafe) let (columnsOut, marksOut, computedOut) = (columnBuffer, markBuffer, computedBuffer)
-                    ParallelLoop.run(count: candidates.count + programs.count, threads: threads, chunk: 16) { _, item in
+                    ParallelLoop.runOwned(count: candidates.count + programs.count, threads: threads, chunk: 16,
+                                          shared: candidates.count) { _, item in
                         if item < candidates.count {
                             let id = candidates[item]
                             let (program, start) = (Int(subtrees[id].program), Int(subtrees[id].start))

@@ -58,7 +58,7 @@ final class GeneticEngine {
             var bred = [(program: Program, origin: Origin, mask: [Bool]?)?](repeating: nil, count: p.populationSize)
             bred.withUnsafeMutableBufferPointer { buffer in
                 nonisolated(unsafe) let out = buffer
-                ParallelLoop.run(count: p.populationSize, threads: p.threads) { _, index in
+                ParallelLoop.runOwned(count: p.populationSize, threads: p.threads) { _, index in
                     guard index >= elites.count else { return }
                     var rng = RandomSource(seed: seeds[index])
                     var (program, origin) = parents.isEmpty
@@ -95,10 +95,32 @@ final class GeneticEngine {
             }
             // One loop: the shared columns first, then the programs, each waiting for the columns it reads.
             let columnCount = shared?.columns.count ?? 0
-            let scored = (elites.count..<p.populationSize).filter { scoredAs($0) == $0 }
+            var scored = (elites.count..<p.populationSize).filter { scoredAs($0) == $0 }
+            // The columns in order, then each worker first scores the programs it bred (their nodes and marks are
+            // in its cache), those that read no column or only early ones first (the last columns are still being
+            // computed then).
+            var bounds: [Int]? = nil
+            if p.threads > 1 {
+                var ends = [Int](repeating: columnCount + scored.count, count: p.threads + 1)
+                ends[0] = columnCount
+                for (position, index) in scored.enumerated().reversed() {
+                    let owner = ParallelLoop.owner(of: index, count: p.populationSize, threads: p.threads)
+                    for worker in Swift.stride(from: 1, through: owner, by: 1) { ends[worker] = columnCount + position }
+                }
+                bounds = ends
+                if let shared {
+                    var lastColumn = [Int32](repeating: -1, count: p.populationSize)
+                    for index in scored { lastColumn[index] = shared.marks[index].reduce(-1) { Swift.max($0, $1.column) } }
+                    for worker in 0..<p.threads {
+                        let range = ends[worker] - columnCount..<ends[worker + 1] - columnCount
+                        scored[range].sort { (lastColumn[$0], $0) < (lastColumn[$1], $1) }
+                    }
+                }
+            }
             offspring.withUnsafeMutableBufferPointer { buffer in
                 nonisolated(unsafe) let out = buffer
-                ParallelLoop.run(count: columnCount + scored.count, threads: p.threads, chunk: 1) { worker, item in
+                ParallelLoop.runOwned(count: columnCount + scored.count, threads: p.threads, chunk: 1,
+                                      shared: columnCount, bounds: bounds) { worker, item in
                     if item < columnCount {
                         shared!.computeColumn(item, with: fitness, worker: worker)
                         return
