@@ -160,7 +160,7 @@ final class SharedSubtrees: @unchecked Sendable {
     /// once (identities then depend on timing; which subtrees are shared, and every output, do not).
     /// The columns and the table live in `workspace`.
     init(programs: [Program?], featureCount: Int, stride: Int, minimumFunctions: Int, maximumColumns: Int,
-         threads: Int, workspace: SharingWorkspace) {
+         threads: Int, workspace: SharingWorkspace, order: [Int]? = nil, bounds: [Int]? = nil) {
         self.stride = stride
         self.workspace = workspace
         var offsets = [Int](repeating: 0, count: programs.count + 1)
@@ -229,7 +229,8 @@ final class SharedSubtrees: @unchecked Sendable {
         }
 
         // Each worker hash-conses the programs it bred (their nodes are in its cache).
-        ParallelLoop.runOwned(count: programs.count, threads: threads, chunk: 16) { worker, index in
+        ParallelLoop.runOwned(count: programs.count, threads: threads, chunk: 16, bounds: bounds) { worker, position in
+            let index = order?[position] ?? position
             guard let program = programs[index] else { return }
             let ids = nodeIDs + offsets[index]
             let stack = stacks + worker * stackStride
@@ -335,7 +336,7 @@ final class SharedSubtrees: @unchecked Sendable {
                 computed.withUnsafeMutableBufferPointer { computedBuffer in
                     nonisolated(unsafe) let (columnsOut, marksOut, computedOut) = (columnBuffer, markBuffer, computedBuffer)
                     ParallelLoop.runOwned(count: candidates.count + programs.count, threads: threads, chunk: 16,
-                                          shared: candidates.count) { _, item in
+                                          shared: candidates.count, bounds: bounds.map { $0.map { $0 + candidates.count } }) { _, item in
                         if item < candidates.count {
                             let id = candidates[item]
                             let (program, start) = (Int(subtrees[id].program), Int(subtrees[id].start))
@@ -343,10 +344,12 @@ final class SharedSubtrees: @unchecked Sendable {
                             let inner = outermost(program, start + 1..<end, from: start)
                             columnsOut[item] = (Program(Array(programs[program]!.nodes[start..<end])), inner.marks)
                             computedOut[item] = inner.computed + 1
-                        } else if let program = programs[item - candidates.count] {
-                            let found = outermost(item - candidates.count, 0..<program.length, from: 0)
-                            marksOut[item - candidates.count] = found.marks
-                            computedOut[item] = found.computed
+                        } else {
+                            let index = order?[item - candidates.count] ?? item - candidates.count
+                            guard let program = programs[index] else { return }
+                            let found = outermost(index, 0..<program.length, from: 0)
+                            marksOut[index] = found.marks
+                            computedOut[candidates.count + index] = found.computed
                         }
                     }
                 }

@@ -17,6 +17,8 @@ final class GeneticEngine {
     private(set) var constantFittingEvaluations = 0.0
     private(set) var stopReason = StopReason.generations
     private let sharingWorkspace = SharingWorkspace()
+    /// Per individual of `population`, the worker that bred and scored it (its memory is in that core's cache).
+    private var heldBy: [Int] = []
 
     init(parameters: GPParameters, featureCount: Int) {
         self.parameters = parameters
@@ -56,9 +58,14 @@ final class GeneticEngine {
             // Breed first, then score: the whole generation's programs are known before any is evaluated, so
             // the subtrees they share are computed once (SharedSubtrees).
             var bred = [(program: Program, origin: Origin, mask: [Bool]?)?](repeating: nil, count: p.populationSize)
+            // Each child goes to the worker that holds its first parent: the parent is read on the core where it
+            // was made, and a family's members, which share most subtrees, are hash-consed and scored together.
+            let (order, bounds) = Self.families(parents: parents, heldBy: heldBy, seeds: seeds, elites: elites.count,
+                                                tournamentSize: p.tournamentSize, greater: greater, threads: p.threads)
             bred.withUnsafeMutableBufferPointer { buffer in
                 nonisolated(unsafe) let out = buffer
-                ParallelLoop.runOwned(count: p.populationSize, threads: p.threads) { _, index in
+                ParallelLoop.runOwned(count: p.populationSize, threads: p.threads, bounds: bounds) { _, position in
+                    let index = order[position]
                     guard index >= elites.count else { return }
                     var rng = RandomSource(seed: seeds[index])
                     var (program, origin) = parents.isEmpty
@@ -80,7 +87,7 @@ final class GeneticEngine {
                 ? SharedSubtrees(programs: bred.map { $0?.program }, featureCount: fitness.data.featureCount,
                                  stride: fitness.data.stride, minimumFunctions: Self.sharedMinimumFunctions,
                                  maximumColumns: Self.sharedMaximumColumns(rows: fitness.rows), threads: p.threads,
-                                 workspace: sharingWorkspace)
+                                 workspace: sharingWorkspace, order: order, bounds: bounds)
                 : nil
             // A program that is another one of this generation has its score (when both see all the rows).
             let scoredAs: (Int) -> Int = { index in
@@ -95,19 +102,21 @@ final class GeneticEngine {
             }
             // One loop: the shared columns first, then the programs, each waiting for the columns it reads.
             let columnCount = shared?.columns.count ?? 0
-            var scored = (elites.count..<p.populationSize).filter { scoredAs($0) == $0 }
+            var scored = order.filter { $0 >= elites.count && scoredAs($0) == $0 }
             // The columns in order, then each worker first scores the programs it bred (their nodes and marks are
             // in its cache), those that read no column or only early ones first (the last columns are still being
             // computed then).
-            var bounds: [Int]? = nil
+            var scoreBounds: [Int]? = nil
             if p.threads > 1 {
+                // `scored` follows `order`: worker w's share starts where its first program is.
+                var workerAt = [Int](repeating: 0, count: p.populationSize)
+                for worker in 0..<p.threads { for position in bounds[worker]..<bounds[worker + 1] { workerAt[order[position]] = worker } }
                 var ends = [Int](repeating: columnCount + scored.count, count: p.threads + 1)
                 ends[0] = columnCount
                 for (position, index) in scored.enumerated().reversed() {
-                    let owner = ParallelLoop.owner(of: index, count: p.populationSize, threads: p.threads)
-                    for worker in Swift.stride(from: 1, through: owner, by: 1) { ends[worker] = columnCount + position }
+                    for worker in Swift.stride(from: 1, through: workerAt[index], by: 1) { ends[worker] = columnCount + position }
                 }
-                bounds = ends
+                scoreBounds = ends
                 if let shared {
                     var lastColumn = [Int32](repeating: -1, count: p.populationSize)
                     for index in scored { lastColumn[index] = shared.marks[index].reduce(-1) { Swift.max($0, $1.column) } }
@@ -120,7 +129,7 @@ final class GeneticEngine {
             offspring.withUnsafeMutableBufferPointer { buffer in
                 nonisolated(unsafe) let out = buffer
                 ParallelLoop.runOwned(count: columnCount + scored.count, threads: p.threads, chunk: 1,
-                                      shared: columnCount, bounds: bounds) { worker, item in
+                                      shared: columnCount, bounds: scoreBounds) { worker, item in
                     if item < columnCount {
                         shared!.computeColumn(item, with: fitness, worker: worker)
                         return
@@ -159,6 +168,8 @@ final class GeneticEngine {
                 next[index].fitness = raw - coefficient * Double(next[index].length) * p.metric.sign
             }
             population = next
+            heldBy = [Int](repeating: 0, count: p.populationSize)
+            for worker in 0..<p.threads { for position in bounds[worker]..<bounds[worker + 1] { heldBy[order[position]] = worker } }
             let best = Self.bestIndex(next.map(\.rawFitness), greater)
             pareto.insert(generation: next, sign: p.metric.sign)
             let record = GenerationRecord(
@@ -210,17 +221,61 @@ final class GeneticEngine {
         return chosen
     }
 
+    /// The winner of a tournament of `tournamentSize` parents drawn from `rng`.
+    static func tournament(_ parents: [Individual], _ tournamentSize: Int, _ greater: Bool,
+                           _ rng: inout RandomSource) -> Int {
+        var best = rng.integer(below: parents.count)
+        for _ in 1..<max(1, tournamentSize) {
+            let contender = rng.integer(below: parents.count)
+            let a = parents[contender].fitness, b = parents[best].fitness
+            if greater ? a > b : a < b { best = contender }
+        }
+        return best
+    }
+
+    /// Which worker breeds and scores each child: the order of the population's indices, worker by worker, and
+    /// where each worker's share starts (`threads + 1` bounds). A child goes to the worker that holds its first
+    /// parent (drawn as `breed` draws it from the child's seed) unless that worker has its share already; the
+    /// first generation and elites are split evenly by index.
+    static func families(parents: [Individual], heldBy: [Int], seeds: [UInt64], elites: Int, tournamentSize: Int,
+                         greater: Bool, threads: Int) -> (order: [Int], bounds: [Int]) {
+        let count = seeds.count
+        var worker = (0..<count).map { ParallelLoop.owner(of: $0, count: count, threads: threads) }
+        if threads > 1, !parents.isEmpty, heldBy.count == parents.count {
+            let share = (count + threads - 1) / threads
+            var load = [Int](repeating: 0, count: threads)
+            var firstParent = [Int](repeating: -1, count: count)
+            firstParent.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let out = buffer
+                ParallelLoop.runOwned(count: count, threads: threads, chunk: 32) { _, index in
+                    guard index >= elites else { return }
+                    var rng = RandomSource(seed: seeds[index])
+                    _ = rng.uniform()
+                    out[index] = tournament(parents, tournamentSize, greater, &rng)
+                }
+            }
+            for index in 0..<count {
+                var chosen = firstParent[index] >= 0 ? Swift.min(threads - 1, heldBy[firstParent[index]]) : worker[index]
+                if load[chosen] >= share { chosen = load.indices.min { load[$0] < load[$1] }! }
+                worker[index] = chosen
+                load[chosen] += 1
+            }
+        }
+        var bounds = [Int](repeating: 0, count: threads + 1)
+        for index in 0..<count { bounds[worker[index] + 1] += 1 }
+        for w in 0..<threads { bounds[w + 1] += bounds[w] }
+        var next = Array(bounds.dropLast())
+        var order = [Int](repeating: 0, count: count)
+        for index in 0..<count {
+            order[next[worker[index]]] = index
+            next[worker[index]] += 1
+        }
+        return (order, bounds)
+    }
+
     static func breed(_ parents: [Individual], _ generator: ProgramGenerator, _ thresholds: [Double],
                       _ tournamentSize: Int, _ greater: Bool, _ rng: inout RandomSource) -> (Program, Origin) {
-        func tournament() -> Int {
-            var best = rng.integer(below: parents.count)
-            for _ in 1..<max(1, tournamentSize) {
-                let contender = rng.integer(below: parents.count)
-                let a = parents[contender].fitness, b = parents[best].fitness
-                if greater ? a > b : a < b { best = contender }
-            }
-            return best
-        }
+        func tournament() -> Int { Self.tournament(parents, tournamentSize, greater, &rng) }
         let method = rng.uniform()
         let parent = tournament()
         let program = parents[parent].program
